@@ -1,0 +1,1 @@
+"""Organisations, users and roles, devices and their tokens, and functional administration."""

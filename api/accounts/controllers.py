@@ -1,0 +1,132 @@
+"""HTTP layer of accounts: parse, guard, call the service. No rules here."""
+
+from __future__ import annotations
+
+import uuid
+
+from litestar import Controller, get, post
+from litestar.datastructures import State
+from litestar.di import Provide
+
+from api.accounts import administration, services
+from api.accounts.schemas import (
+    DeviceOut,
+    LoginIn,
+    MeOut,
+    OrganisationIn,
+    OrganisationOut,
+    PasswordResetIn,
+    RefreshIn,
+    TokenPairOut,
+    UserIn,
+    UserOut,
+)
+from api.lib.actor import Actor
+from api.lib.auth import provide_actor, session_context
+
+SMALL_BODY = 16 * 1024
+PUBLIC: list[dict[str, list[str]]] = []
+
+
+class AuthController(Controller):
+    path = "/api/auth"
+    tags = ["auth"]
+
+    @post(
+        "/login",
+        operation_id="logIn",
+        security=PUBLIC,
+        request_max_body_size=SMALL_BODY,
+        status_code=200,
+    )
+    async def login(self, data: LoginIn, state: State) -> TokenPairOut:
+        """Check the password, enrol (or re-enrol) the device, and issue its tokens."""
+        return await services.login(
+            session_context(state),
+            username=data.username,
+            password=data.password,
+            device_name=data.device_name,
+            device_id=data.device_id,
+        )
+
+    @post(
+        "/refresh",
+        operation_id="refreshTokens",
+        security=PUBLIC,
+        request_max_body_size=SMALL_BODY,
+        status_code=200,
+    )
+    async def refresh(self, data: RefreshIn, state: State) -> TokenPairOut:
+        """Rotate the token pair; a repeat within the grace window gets the same pair."""
+        return await services.refresh(session_context(state), data.refresh_token)
+
+    @post(
+        "/logout",
+        operation_id="logOut",
+        dependencies={"actor": Provide(provide_actor)},
+        status_code=204,
+        request_max_body_size=SMALL_BODY,
+    )
+    async def logout(self, actor: Actor) -> None:
+        """End this device's session; the device stays enrolled."""
+        await services.logout(actor)
+
+
+class MeController(Controller):
+    path = "/api/me"
+    tags = ["auth"]
+    dependencies = {"actor": Provide(provide_actor)}
+
+    @get("/", operation_id="getMe")
+    async def me(self, actor: Actor) -> MeOut:
+        """The signed-in user, their organisation and roles, and this device."""
+        return await services.me(actor)
+
+
+class AdminController(Controller):
+    path = "/api/admin"
+    tags = ["administration"]
+    dependencies = {"actor": Provide(provide_actor)}
+    request_max_body_size = SMALL_BODY
+
+    @get("/organisations", operation_id="listOrganisations")
+    async def list_organisations(self, actor: Actor) -> list[OrganisationOut]:
+        return await administration.list_organisations(actor)
+
+    @post("/organisations", operation_id="createOrganisation")
+    async def create_organisation(self, actor: Actor, data: OrganisationIn) -> OrganisationOut:
+        return await administration.create_organisation(actor, data)
+
+    @get("/users", operation_id="listUsers")
+    async def list_users(
+        self, actor: Actor, organisation_id: uuid.UUID | None = None
+    ) -> list[UserOut]:
+        return await administration.list_users(actor, organisation_id)
+
+    @post("/users", operation_id="createUser")
+    async def create_user(self, actor: Actor, data: UserIn) -> UserOut:
+        return await administration.create_user(actor, data)
+
+    @post("/users/{user_id:uuid}/disable", operation_id="disableUser", status_code=200)
+    async def disable_user(self, actor: Actor, user_id: uuid.UUID) -> UserOut:
+        """Log the user out on every device (their devices keep their data)."""
+        return await administration.set_user_active(actor, user_id, active=False)
+
+    @post("/users/{user_id:uuid}/enable", operation_id="enableUser", status_code=200)
+    async def enable_user(self, actor: Actor, user_id: uuid.UUID) -> UserOut:
+        return await administration.set_user_active(actor, user_id, active=True)
+
+    @post("/users/{user_id:uuid}/reset-password", operation_id="resetPassword", status_code=200)
+    async def reset_password(
+        self, actor: Actor, user_id: uuid.UUID, data: PasswordResetIn
+    ) -> UserOut:
+        return await administration.reset_password(actor, user_id, data.new_password)
+
+    @get("/devices", operation_id="listDevices")
+    async def list_devices(self, actor: Actor, user_id: uuid.UUID | None = None) -> list[DeviceOut]:
+        return await administration.list_devices(actor, user_id)
+
+    @post("/devices/{device_id:uuid}/revoke", operation_id="revokeDevice", status_code=200)
+    async def revoke_device(self, actor: Actor, device_id: uuid.UUID) -> DeviceOut:
+        """A lost tablet: its next request tells the app to wipe its local data."""
+        return await administration.revoke_device(actor, device_id)

@@ -1,0 +1,80 @@
+"""Wire types of the accounts API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from api.accounts.roles import Role
+from api.lib.wire import Name, NewPassword, Password, ShortText, Username, Wire
+
+
+class OrganisationOut(Wire):
+    id: uuid.UUID
+    name: str
+    kind: str
+    active: bool
+
+
+class UserOut(Wire):
+    id: uuid.UUID
+    username: str
+    display_name: str
+    organisation: OrganisationOut
+    roles: list[Role]
+    active: bool
+
+
+class LoginIn(Wire):
+    # Any text: the login answer must not reveal what a valid username looks like.
+    username: ShortText
+    password: Password
+    device_name: ShortText
+    # A device that logs in again after its session ended keeps its id (and its local data).
+    device_id: uuid.UUID | None = None
+
+
+class RefreshIn(Wire):
+    refresh_token: ShortText
+
+
+class TokenPairOut(Wire):
+    access_token: str
+    refresh_token: str
+    token_type: str
+    expires_in: int
+    device_id: uuid.UUID
+    user: UserOut
+
+
+class DeviceOut(Wire):
+    id: uuid.UUID
+    name: str
+    user_id: uuid.UUID
+    username: str
+    enrolled_at: dt.datetime
+    last_seen_at: dt.datetime | None
+    session_active: bool
+    revoked_at: dt.datetime | None
+
+
+class MeOut(Wire):
+    user: UserOut
+    device: DeviceOut
+
+
+class OrganisationIn(Wire):
+    name: Name
+    kind: ShortText
+
+
+class UserIn(Wire):
+    username: Username
+    display_name: Name
+    organisation_id: uuid.UUID
+    roles: list[Role]
+    password: NewPassword
+
+
+class PasswordResetIn(Wire):
+    new_password: NewPassword

@@ -1,0 +1,87 @@
+"""Access and refresh tokens.
+
+The access token is a short-lived JWT naming the user, the device and the device's session
+generation; every request still checks the device row. A refresh token is random at login and
+each rotation derives the next one as an HMAC of the previous under the server key: a device
+whose response got lost can present the old token again and, within the grace window, receive
+exactly the same new pair, although the server stores only hashes.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+
+import jwt
+
+from api.lib.errors import NotAuthenticated, TokenExpired
+
+_ALGORITHM = "HS256"
+_AUDIENCE = "keukentafel-api"
+
+
+@dataclass(frozen=True, slots=True)
+class AccessClaims:
+    user_id: uuid.UUID
+    device_id: uuid.UUID
+    session_generation: int
+
+
+def new_refresh_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def next_refresh_token(key: bytes, previous: str) -> str:
+    digest = hmac.new(key, b"refresh-rotation:" + previous.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def make_access_token(
+    key: bytes,
+    *,
+    user_id: uuid.UUID,
+    device_id: uuid.UUID,
+    session_generation: int,
+    issued_at: dt.datetime,
+    lifetime_seconds: int,
+) -> str:
+    """Deterministic for the same inputs, which the grace window relies on."""
+    iat = int(issued_at.timestamp())
+    claims = {
+        "sub": str(user_id),
+        "did": str(device_id),
+        "gen": session_generation,
+        "iat": iat,
+        "exp": iat + lifetime_seconds,
+        "aud": _AUDIENCE,
+    }
+    return jwt.encode(claims, key, algorithm=_ALGORITHM)
+
+
+def read_access_token(key: bytes, token: str) -> AccessClaims:
+    try:
+        claims = jwt.decode(
+            token,
+            key,
+            algorithms=[_ALGORITHM],
+            audience=_AUDIENCE,
+            options={"require": ["sub", "did", "gen", "exp", "iat"]},
+        )
+        return AccessClaims(
+            user_id=uuid.UUID(claims["sub"]),
+            device_id=uuid.UUID(claims["did"]),
+            session_generation=int(claims["gen"]),
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise TokenExpired() from exc
+    except (jwt.InvalidTokenError, ValueError, TypeError) as exc:
+        raise NotAuthenticated("The access token is not valid.") from exc

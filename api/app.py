@@ -1,0 +1,85 @@
+"""create_app(): every controller, the error catalogue, the database lifespan, the built PWA."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, get
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
+
+from api.accounts.controllers import AdminController, AuthController, MeController
+from api.accounts.services import SessionContext
+from api.cases.controllers import CaseController
+from api.covenant.loader import load_covenant
+from api.keys import load_keys
+from api.lib.db import engine, prepare_sqlite
+from api.lib.problems import EXCEPTION_HANDLERS
+from api.settings import Settings, get_settings
+
+
+@get("/api/health", operation_id="checkHealth", security=[], tags=["meta"])
+async def health() -> dict[str, str]:
+    """Liveness for load balancers and compose; says nothing about data."""
+    return {"status": "ok"}
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    # Fail at start, not on the first request: a broken covenant or missing keys stop the server.
+    load_covenant()
+    keys = load_keys(settings.keys_dir)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        db = engine()
+        if settings.uses_postgres:
+            await db.start_connection_pool()  # type: ignore[attr-defined]
+        else:
+            prepare_sqlite(str(settings.sqlite_path))
+        try:
+            yield
+        finally:
+            if settings.uses_postgres:
+                await db.close_connection_pool()  # type: ignore[attr-defined]
+
+    route_handlers: list[object] = [
+        health,
+        AuthController,
+        MeController,
+        AdminController,
+        CaseController,
+    ]
+    if (settings.pwa_dist / "index.html").exists():
+        route_handlers.append(
+            create_static_files_router(
+                path="/",
+                directories=[settings.pwa_dist],
+                html_mode=True,
+                include_in_schema=False,
+                name="pwa",
+            )
+        )
+
+    app = Litestar(
+        route_handlers=route_handlers,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        openapi_config=OpenAPIConfig(
+            title="Keukentafel API",
+            version="0.1.0",
+            components=Components(
+                security_schemes={
+                    "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
+                }
+            ),
+            security=[{"BearerToken": []}],
+        ),
+        # Small by default; routes that take files set their own limit.
+        request_max_body_size=64 * 1024,
+    )
+    app.state.settings = settings
+    app.state.session_context = SessionContext(settings=settings, token_key=keys.token_signing_key)
+    return app

@@ -1,0 +1,1 @@
+"""The audit trail: who read or changed which case data, and every refusal; append-only."""

@@ -1,0 +1,1 @@
+"""Households and their cases: signal, process steps, participants, assignment, case director."""

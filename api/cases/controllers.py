@@ -1,0 +1,69 @@
+"""HTTP layer of cases: parse, guard, call the service. No rules here."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from litestar import Controller, Response, get, post, put
+from litestar.di import Provide
+from litestar.params import Parameter
+
+from api.cases import services
+from api.cases.schemas import (
+    AssignmentWrite,
+    CaseDetail,
+    CaseSummary,
+    CaseWrite,
+    DirectorHandover,
+)
+from api.cases.steps import ProcessStep
+from api.lib.actor import Actor
+from api.lib.auth import provide_actor
+
+CASE_BODY = 64 * 1024
+
+
+class CaseController(Controller):
+    path = "/api/cases"
+    tags = ["cases"]
+    dependencies = {"actor": Provide(provide_actor)}
+    request_max_body_size = CASE_BODY
+
+    @get("/", operation_id="listCases")
+    async def list_cases(
+        self,
+        actor: Actor,
+        mine: bool = False,
+        step: ProcessStep | None = None,
+        limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+    ) -> list[CaseSummary]:
+        """The cases I may see: my organisation's, where I am involved (`mine`: assigned)."""
+        return await services.list_cases(actor, mine=mine, step=step, limit=limit, offset=offset)
+
+    @get("/{case_id:uuid}", operation_id="getCase")
+    async def get_case(self, actor: Actor, case_id: uuid.UUID) -> CaseDetail:
+        """One case with its timeline."""
+        return await services.get_case(actor, case_id)
+
+    @put("/{case_id:uuid}", operation_id="putCase")
+    async def put_case(
+        self, actor: Actor, case_id: uuid.UUID, data: CaseWrite
+    ) -> Response[CaseDetail]:
+        """Create (201) or update (200) a case; the id is made on the device. A stale edit
+        answers 409 `case_conflict` and is kept for a person to resolve."""
+        detail, created = await services.put_case(actor, case_id, data)
+        return Response(detail, status_code=201 if created else 200)
+
+    @post("/{case_id:uuid}/assignments", operation_id="assignWorker", status_code=200)
+    async def assign(self, actor: Actor, case_id: uuid.UUID, data: AssignmentWrite) -> CaseDetail:
+        """Assign a worker of my organisation to the case, or end the assignment."""
+        return await services.set_assignment(actor, case_id, data)
+
+    @post("/{case_id:uuid}/director", operation_id="handOverDirection", status_code=200)
+    async def hand_over(
+        self, actor: Actor, case_id: uuid.UUID, data: DirectorHandover
+    ) -> CaseDetail:
+        """Hand the case director role to another person, recorded on the timeline."""
+        return await services.hand_over_direction(actor, case_id, data)

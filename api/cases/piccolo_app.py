@@ -1,0 +1,13 @@
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from api.cases.tables import CaseAssignment, CaseConflict, CaseEvent, CaseParticipant, HouseholdCase
+
+APP_CONFIG = AppConfig(
+    app_name="cases",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[HouseholdCase, CaseParticipant, CaseAssignment, CaseEvent, CaseConflict],
+    migration_dependencies=["api.accounts.piccolo_app"],
+    commands=[],
+)

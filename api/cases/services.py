@@ -1,0 +1,436 @@
+"""Case rules and transactions: list and read (audited, through the policy), create and update
+with versions (stale edits kept as conflicts), assignment and the case director handover."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import msgspec
+
+from api.accounts.roles import Role
+from api.accounts.tables import Organisation, UserAccount
+from api.audit import services as audit
+from api.cases import views
+from api.cases.schemas import (
+    AssignmentWrite,
+    CaseDetail,
+    CaseSummary,
+    CaseWrite,
+    DirectorHandover,
+)
+from api.cases.steps import ProcessStep
+from api.cases.tables import (
+    CaseAssignment,
+    CaseConflict,
+    CaseEvent,
+    CaseParticipant,
+    HouseholdCase,
+)
+from api.covenant.policy import CaseFacts, Decision, PersonFacts, get_policy
+from api.lib.actor import Actor
+from api.lib.db import now, write_transaction
+from api.lib.errors import CaseConflict as CaseConflictError
+from api.lib.errors import CaseNotFound, Forbidden, NotFound
+
+
+# Facts for the policy -------------------------------------------------------------------------
+async def load_facts(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, CaseFacts]:
+    if not case_ids:
+        return {}
+    cases = await (
+        HouseholdCase.select(
+            HouseholdCase.id, HouseholdCase.director_user, HouseholdCase.director_organisation
+        )
+        .where(HouseholdCase.id.is_in(case_ids))
+        .run()
+    )
+    participants = await (
+        CaseParticipant.select(CaseParticipant.household_case, CaseParticipant.organisation)
+        .where(CaseParticipant.household_case.is_in(case_ids))
+        .run()
+    )
+    assignments = await (
+        CaseAssignment.select(CaseAssignment.household_case, CaseAssignment.user)
+        .where(CaseAssignment.household_case.is_in(case_ids) & CaseAssignment.ended_at.is_null())
+        .run()
+    )
+    orgs: dict[uuid.UUID, set[uuid.UUID]] = {row["id"]: set() for row in cases}
+    users: dict[uuid.UUID, set[uuid.UUID]] = {row["id"]: set() for row in cases}
+    for row in participants:
+        orgs[row["household_case"]].add(row["organisation"])
+    for row in assignments:
+        users[row["household_case"]].add(row["user"])
+    return {
+        row["id"]: CaseFacts(
+            case_id=row["id"],
+            participant_organisation_ids=frozenset(orgs[row["id"]]),
+            assigned_user_ids=frozenset(users[row["id"]]),
+            director_user_id=row["director_user"],
+            director_organisation_id=row["director_organisation"],
+        )
+        for row in cases
+    }
+
+
+async def load_person(user_id: uuid.UUID) -> PersonFacts | None:
+    row = await (
+        UserAccount.select(
+            UserAccount.id, UserAccount.organisation, UserAccount.roles, UserAccount.active
+        )
+        .where(UserAccount.id == user_id)
+        .output(load_json=True)
+        .first()
+        .run()
+    )
+    if row is None:
+        return None
+    return PersonFacts(
+        user_id=row["id"],
+        organisation_id=row["organisation"],
+        roles=frozenset(Role(role) for role in row["roles"]),
+        active=row["active"],
+    )
+
+
+async def _facts_or_refuse(actor: Actor, case_id: uuid.UUID, action: str) -> CaseFacts:
+    """The case's facts if the actor may see it; otherwise an audited, non-disclosing 404."""
+    facts = (await load_facts([case_id])).get(case_id)
+    decision = (
+        get_policy().may_view_case(actor, facts) if facts else Decision(False, "no such case")
+    )
+    if facts is None or not decision:
+        await audit.record_refusal(actor, action, "case", case_id, decision.reason)
+        raise CaseNotFound()
+    return facts
+
+
+async def _refuse(actor: Actor, action: str, case_id: uuid.UUID, decision: Decision) -> None:
+    await audit.record_refusal(actor, action, "case", case_id, decision.reason)
+    raise Forbidden(decision.reason)
+
+
+# Reading --------------------------------------------------------------------------------------
+async def list_cases(
+    actor: Actor, *, mine: bool, step: ProcessStep | None, limit: int, offset: int
+) -> list[CaseSummary]:
+    policy = get_policy()
+    organisation_id = policy.case_organisation_scope(actor)
+    if organisation_id is None:
+        await audit.record_refusal(actor, "list", "case", "*", "no case role")
+        raise Forbidden("This account has no access to cases.")
+    candidate_rows = await (
+        CaseParticipant.select(CaseParticipant.household_case)
+        .where(CaseParticipant.organisation == organisation_id)
+        .run()
+    )
+    directed = await (
+        HouseholdCase.select(HouseholdCase.id)
+        .where(HouseholdCase.director_user == actor.user_id)
+        .run()
+    )
+    candidates = {row["household_case"] for row in candidate_rows} | {r["id"] for r in directed}
+    facts = await load_facts(sorted(candidates))
+    visible = [
+        case_id
+        for case_id, case in facts.items()
+        if policy.may_view_case(actor, case)
+        and (not mine or actor.user_id in case.assigned_user_ids)
+    ]
+    if not visible:
+        return []
+    query = HouseholdCase.select().where(HouseholdCase.id.is_in(visible)).output(load_json=True)
+    if step is not None:
+        query = query.where(HouseholdCase.process_step == step.value)
+    rows = await query.order_by(HouseholdCase.updated_at, ascending=False).run()
+    page = rows[offset : offset + limit]
+    refs = await views.References.load(page)
+    await audit.record(actor, "read", "case", [row["id"] for row in page], detail="list")
+    return [views.summary(row, refs, actor, facts[row["id"]]) for row in page]
+
+
+async def get_case(actor: Actor, case_id: uuid.UUID) -> CaseDetail:
+    facts = await _facts_or_refuse(actor, case_id, "read")
+    detail = await views.detail(case_id, actor, facts)
+    await audit.record(actor, "read", "case", [case_id])
+    return detail
+
+
+# Writing --------------------------------------------------------------------------------------
+def _columns(body: CaseWrite) -> dict[Any, Any]:
+    return {
+        HouseholdCase.street: body.address.street,
+        HouseholdCase.house_number: body.address.house_number,
+        HouseholdCase.postcode: body.address.postcode.replace(" ", ""),
+        HouseholdCase.city: body.address.city,
+        HouseholdCase.members: msgspec.to_builtins(body.members),
+        HouseholdCase.arrears_cents: body.signal.arrears_cents,
+        HouseholdCase.arrears_months: body.signal.arrears_months,
+        HouseholdCase.signal_date: body.signal.signal_date,
+        HouseholdCase.signal_source: body.signal.source_organisation_id,
+        HouseholdCase.process_step: body.process_step.value,
+    }
+
+
+def _same_state(row: dict[str, Any], body: CaseWrite) -> bool:
+    """Does the stored case already say what this edit says? (A retried request.)"""
+    wanted = {column._meta.name: value for column, value in _columns(body).items()}
+    if wanted["signal_source"] is None:
+        # Left out on create, the server filled in the creator's organisation.
+        del wanted["signal_source"]
+    return all(row[name] == value for name, value in wanted.items())
+
+
+async def _event(
+    actor: Actor, case_id: uuid.UUID, kind: str, data: dict[str, Any], note: str = ""
+) -> None:
+    await CaseEvent.insert(
+        CaseEvent(
+            household_case=case_id,
+            kind=kind,
+            at=now(),
+            actor_user=actor.user_id,
+            actor_organisation=actor.organisation_id,
+            device=actor.device_id,
+            data=data,
+            note=note,
+        )
+    ).run()
+
+
+async def _add_participant(actor: Actor, case_id: uuid.UUID, organisation_id: uuid.UUID) -> None:
+    inserted = await (
+        CaseParticipant.insert(
+            CaseParticipant(
+                household_case=case_id,
+                organisation=organisation_id,
+                joined_at=now(),
+                added_by=actor.user_id,
+            )
+        )
+        .on_conflict(action="DO NOTHING")
+        .returning(CaseParticipant.id)
+        .run()
+    )
+    if inserted:
+        await _event(actor, case_id, "participant_added", {"organisation_id": str(organisation_id)})
+
+
+async def put_case(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> tuple[CaseDetail, bool]:
+    """Create or update. Returns the case and whether it was created."""
+    source = body.signal.source_organisation_id
+    if (
+        source is not None
+        and not await Organisation.exists().where(Organisation.id == source).run()
+    ):
+        raise NotFound("No such organisation.", field="signal.source_organisation_id")
+    existing = await HouseholdCase.exists().where(HouseholdCase.id == case_id).run()
+    if not existing and body.base_version is None:
+        decision = get_policy().may_create_case(actor)
+        if not decision:
+            await _refuse(actor, "create", case_id, decision)
+        if await _create(actor, case_id, body):
+            facts = (await load_facts([case_id]))[case_id]
+            return await views.detail(case_id, actor, facts), True
+    facts = await _facts_or_refuse(actor, case_id, "update")
+    decision = get_policy().may_edit_case(actor, facts)
+    if not decision:
+        await _refuse(actor, "update", case_id, decision)
+    await _update(actor, case_id, body)
+    facts = (await load_facts([case_id]))[case_id]
+    return await views.detail(case_id, actor, facts), False
+
+
+async def _create(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> bool:
+    """Insert the case; False when another request created it first (then it is an update)."""
+    at = now()
+    columns = {column._meta.name: value for column, value in _columns(body).items()}
+    if columns["signal_source"] is None:
+        columns["signal_source"] = actor.organisation_id
+    async with write_transaction():
+        inserted = await (
+            HouseholdCase.insert(
+                HouseholdCase(
+                    id=case_id,
+                    version=1,
+                    created_at=at,
+                    updated_at=at,
+                    created_by=actor.user_id,
+                    director_organisation=actor.organisation_id,
+                    director_user=actor.user_id,
+                    **columns,
+                )
+            )
+            .on_conflict(action="DO NOTHING")
+            .returning(HouseholdCase.id)
+            .run()
+        )
+        if not inserted:
+            return False
+        await _event(actor, case_id, "created", {"process_step": body.process_step.value})
+        await _event(actor, case_id, "director_set", {"to_user_id": str(actor.user_id)})
+        for organisation_id in {actor.organisation_id, columns["signal_source"]}:
+            await _add_participant(actor, case_id, organisation_id)
+        if actor.has(Role.FIELD_WORKER):
+            await _assign(actor, case_id, actor.user_id)
+        await audit.record(actor, "create", "case", [case_id])
+    return True
+
+
+async def _update(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> None:
+    async with write_transaction():
+        row = (
+            await HouseholdCase.select()
+            .where(HouseholdCase.id == case_id)
+            .output(load_json=True)
+            .first()
+            .run()
+        )
+        assert row is not None
+        current = row["version"]
+        if _same_state(row, body):
+            # Nothing to change: a retried request whose first answer got lost, or an edit
+            # that agrees with what is stored. Either way nothing is lost.
+            return
+        if body.base_version != current:
+            conflict_id = uuid.uuid4()
+            await CaseConflict.insert(
+                CaseConflict(
+                    id=conflict_id,
+                    household_case=case_id,
+                    submitted_by=actor.user_id,
+                    device=actor.device_id,
+                    base_version=body.base_version or 0,
+                    current_version=current,
+                    body=msgspec.to_builtins(body),
+                    submitted_at=now(),
+                )
+            ).run()
+            await _event(actor, case_id, "conflict_kept", {"conflict_id": str(conflict_id)})
+            await audit.record(actor, "update", "case", [case_id], detail="stale, kept as conflict")
+            conflict = CaseConflictError(
+                f"The case is at version {current}; this edit was based on "
+                f"{body.base_version}. It was kept for a person to resolve.",
+                conflict_id=str(conflict_id),
+                current_version=current,
+            )
+        else:
+            conflict = None
+            await (
+                HouseholdCase.update(
+                    {
+                        **_columns(body),
+                        HouseholdCase.version: current + 1,
+                        HouseholdCase.updated_at: now(),
+                    }
+                )
+                .where((HouseholdCase.id == case_id) & (HouseholdCase.version == current))
+                .run()
+            )
+            if row["process_step"] != body.process_step.value:
+                await _event(
+                    actor,
+                    case_id,
+                    "step_changed",
+                    {"from": row["process_step"], "to": body.process_step.value},
+                    body.step_note,
+                )
+            if body.signal.source_organisation_id:
+                await _add_participant(actor, case_id, body.signal.source_organisation_id)
+            await audit.record(actor, "update", "case", [case_id])
+    # Raised after the transaction committed: the conflict is kept, the answer is still 409.
+    if conflict is not None:
+        raise conflict
+
+
+async def _assign(actor: Actor, case_id: uuid.UUID, user_id: uuid.UUID) -> None:
+    inserted = await (
+        CaseAssignment.insert(
+            CaseAssignment(
+                household_case=case_id,
+                user=user_id,
+                assigned_at=now(),
+                assigned_by=actor.user_id,
+            )
+        )
+        .on_conflict(action="DO NOTHING")
+        .returning(CaseAssignment.id)
+        .run()
+    )
+    if inserted:
+        await _event(actor, case_id, "assigned", {"user_id": str(user_id)})
+
+
+async def set_assignment(actor: Actor, case_id: uuid.UUID, body: AssignmentWrite) -> CaseDetail:
+    facts = await _facts_or_refuse(actor, case_id, "assign")
+    worker = await load_person(body.user_id)
+    if worker is None:
+        raise NotFound("No such user.", field="user_id")
+    decision = get_policy().may_assign(actor, facts, worker)
+    if not decision:
+        await _refuse(actor, "assign", case_id, decision)
+    async with write_transaction():
+        if body.assigned:
+            await _add_participant(actor, case_id, worker.organisation_id)
+            await _assign(actor, case_id, worker.user_id)
+        else:
+            ended = await (
+                CaseAssignment.update(
+                    {CaseAssignment.ended_at: now(), CaseAssignment.ended_by: actor.user_id}
+                )
+                .where(
+                    (CaseAssignment.household_case == case_id)
+                    & (CaseAssignment.user == worker.user_id)
+                    & CaseAssignment.ended_at.is_null()
+                )
+                .returning(CaseAssignment.id)
+                .run()
+            )
+            if ended:
+                await _event(actor, case_id, "unassigned", {"user_id": str(worker.user_id)})
+        await audit.record(actor, "assign" if body.assigned else "unassign", "case", [case_id])
+    facts = (await load_facts([case_id]))[case_id]
+    return await views.detail(case_id, actor, facts)
+
+
+async def hand_over_direction(
+    actor: Actor, case_id: uuid.UUID, body: DirectorHandover
+) -> CaseDetail:
+    """The explicit, recorded handover of the case director role ("1 gezin, 1 regisseur")."""
+    facts = await _facts_or_refuse(actor, case_id, "handover")
+    new_director = await load_person(body.user_id)
+    if new_director is None:
+        raise NotFound("No such user.", field="user_id")
+    decision = get_policy().may_hand_over_direction(actor, facts, new_director)
+    if not decision:
+        await _refuse(actor, "handover", case_id, decision)
+    async with write_transaction():
+        await (
+            HouseholdCase.update(
+                {
+                    HouseholdCase.director_user: new_director.user_id,
+                    HouseholdCase.director_organisation: new_director.organisation_id,
+                    HouseholdCase.updated_at: now(),
+                }
+            )
+            .where(HouseholdCase.id == case_id)
+            .run()
+        )
+        await _add_participant(actor, case_id, new_director.organisation_id)
+        await _event(
+            actor,
+            case_id,
+            "director_handover",
+            {
+                "from_user_id": str(facts.director_user_id) if facts.director_user_id else None,
+                "from_organisation_id": str(facts.director_organisation_id)
+                if facts.director_organisation_id
+                else None,
+                "to_user_id": str(new_director.user_id),
+                "to_organisation_id": str(new_director.organisation_id),
+            },
+            body.note,
+        )
+        await audit.record(actor, "handover", "case", [case_id])
+    facts = (await load_facts([case_id]))[case_id]
+    return await views.detail(case_id, actor, facts)

@@ -1,0 +1,141 @@
+"""The `keukentafel` command: keys, migrate, seed-demo, users, serve."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+
+os.environ.setdefault("PICCOLO_CONF", "api.piccolo_conf")
+
+
+def cmd_keys(_: argparse.Namespace) -> int:
+    from api.keys import ensure_keys
+    from api.settings import get_settings
+
+    keys_dir = get_settings().keys_dir
+    created = ensure_keys(keys_dir)
+    print(f"keys in {keys_dir}: " + (f"created {', '.join(created)}" if created else "all present"))
+    return 0
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    from api.lib.db import prepare_sqlite
+    from api.settings import get_settings
+
+    settings = get_settings()
+    if not settings.uses_postgres:
+        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        prepare_sqlite(str(settings.sqlite_path))
+    result = asyncio.run(run_forwards(app_name="all"))
+    return 0 if result.success else 1
+
+
+def _print_accounts(password: str) -> None:
+    from api.demo import ACCOUNTS
+
+    print(f"Demo accounts (password: {password}):")
+    for account in ACCOUNTS:
+        print(f"  {account.username:<24} {account.description}")
+
+
+def cmd_seed_demo(_: argparse.Namespace) -> int:
+    from api import demo
+    from api.settings import get_settings
+
+    settings = get_settings()
+    if settings.is_production:
+        print("refusing to seed demo data into a production database", file=sys.stderr)
+        return 2
+
+    async def run() -> bool:
+        if not await demo.is_empty():
+            return False
+        await demo.seed(settings.demo_password)
+        return True
+
+    seeded = asyncio.run(run())
+    print("demo network seeded" if seeded else "database not empty: demo seeding skipped")
+    _print_accounts(settings.demo_password)
+    return 0
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from api.accounts import passwords
+    from api.accounts.tables import UserAccount
+
+    async def run() -> int:
+        if args.action == "list":
+            rows = (
+                await UserAccount.select(
+                    UserAccount.username,
+                    UserAccount.display_name,
+                    UserAccount.active,
+                    UserAccount.organisation.name,
+                )
+                .order_by(UserAccount.username)
+                .run()
+            )
+            for row in rows:
+                state = "" if row["active"] else " (disabled)"
+                print(
+                    f"{row['username']:<24} {row['display_name']:<24} "
+                    f"{row['organisation.name']}{state}"
+                )
+            return 0
+        password = args.password or os.environ.get("KEUKENTAFEL_NEW_PASSWORD", "")
+        if len(password) < passwords.MIN_PASSWORD_LENGTH:
+            print("a password of at least 10 characters is needed", file=sys.stderr)
+            return 2
+        updated = (
+            await UserAccount.update({UserAccount.password_hash: passwords.hash_password(password)})
+            .where(UserAccount.username == args.username)
+            .returning(UserAccount.id)
+            .run()
+        )
+        print("password set" if updated else "no such user")
+        return 0 if updated else 1
+
+    return asyncio.run(run())
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.settings import get_settings
+
+    settings = get_settings()
+    host, port = args.host or settings.host, args.port or settings.port
+    print(f"Keukentafel runs on http://{host}:{port}  (API docs: /schema)")
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, log_level="info")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="keukentafel")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("keys", help="create missing keys (never replaces one)").set_defaults(
+        func=cmd_keys
+    )
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    sub.add_parser("seed-demo", help="seed the demo network into an empty database").set_defaults(
+        func=cmd_seed_demo
+    )
+    users = sub.add_parser("users", help="list users or set a password")
+    users.add_argument("action", choices=["list", "set-password"])
+    users.add_argument("username", nargs="?")
+    users.add_argument("--password")
+    users.set_defaults(func=cmd_users)
+    serve = sub.add_parser("serve", help="run the API and the PWA")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(func=cmd_serve)
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

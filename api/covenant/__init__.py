@@ -1,0 +1,1 @@
+"""The covenant file (kinds, categories, sharing bases, deadlines), loader, access policy."""

@@ -1,0 +1,131 @@
+"""The one access policy: every decision about who may see or change case data is made here.
+
+Services gather the facts (who takes part in a case, who is assigned, who directs it) and ask;
+they never decide with an `if` of their own. The follow-up issue extends this with the
+covenant's information categories and the household's consent.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from api.accounts.roles import Role
+from api.covenant.loader import Covenant, load_covenant
+from api.lib.actor import Actor
+
+CASE_ROLES = frozenset({Role.FIELD_WORKER, Role.SUPERVISOR})
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allowed: bool
+    reason: str
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def allow(reason: str) -> Decision:
+    return Decision(True, reason)
+
+
+def deny(reason: str) -> Decision:
+    return Decision(False, reason)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    case_id: uuid.UUID
+    participant_organisation_ids: frozenset[uuid.UUID]
+    assigned_user_ids: frozenset[uuid.UUID]
+    director_user_id: uuid.UUID | None
+    director_organisation_id: uuid.UUID | None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonFacts:
+    user_id: uuid.UUID
+    organisation_id: uuid.UUID
+    roles: frozenset[Role]
+    active: bool
+
+
+class AccessPolicy:
+    def __init__(self, covenant: Covenant) -> None:
+        self.covenant = covenant
+
+    # Administration --------------------------------------------------------------------------
+    def may_administer(self, actor: Actor) -> Decision:
+        if actor.has(Role.FUNCTIONAL_ADMIN):
+            return allow("functional administrator")
+        return deny("administration needs the functional administrator role")
+
+    # Cases -----------------------------------------------------------------------------------
+    def case_organisation_scope(self, actor: Actor) -> uuid.UUID | None:
+        """The organisation whose cases an actor's list may draw from, or None for no cases.
+
+        Administrators manage people and devices, never case data.
+        """
+        return actor.organisation_id if actor.roles & CASE_ROLES else None
+
+    def may_create_case(self, actor: Actor) -> Decision:
+        if actor.roles & CASE_ROLES:
+            return allow("field worker or supervisor")
+        return deny("only field workers and supervisors record cases")
+
+    def may_view_case(self, actor: Actor, case: CaseFacts) -> Decision:
+        """Need to know: a participating organisation's supervisors, the assigned workers and
+        the case director. Colleagues of the same organisation who are not involved see nothing."""
+        if not actor.roles & CASE_ROLES:
+            return deny("no case role")
+        if actor.user_id == case.director_user_id:
+            return allow("case director")
+        if actor.organisation_id not in case.participant_organisation_ids:
+            return deny("organisation does not take part in the case")
+        if actor.user_id in case.assigned_user_ids:
+            return allow("assigned")
+        if actor.has(Role.SUPERVISOR):
+            return allow("supervisor of a participating organisation")
+        return deny("not assigned to the case")
+
+    def may_edit_case(self, actor: Actor, case: CaseFacts) -> Decision:
+        # Editing needs the same involvement as seeing.
+        return self.may_view_case(actor, case)
+
+    def may_assign(self, actor: Actor, case: CaseFacts, worker: PersonFacts) -> Decision:
+        if not self.may_view_case(actor, case):
+            return deny("no access to the case")
+        if worker.organisation_id != actor.organisation_id:
+            return deny("workers are assigned by their own organisation")
+        if not (actor.has(Role.SUPERVISOR) or actor.user_id == case.director_user_id):
+            return deny("assigning needs a supervisor or the case director")
+        if not worker.active or not worker.roles & CASE_ROLES:
+            return deny("the worker is not an active field worker or supervisor")
+        return allow("supervisor or case director of the worker's organisation")
+
+    def may_hand_over_direction(
+        self, actor: Actor, case: CaseFacts, new_director: PersonFacts
+    ) -> Decision:
+        if not self.may_view_case(actor, case):
+            return deny("no access to the case")
+        is_director = actor.user_id == case.director_user_id
+        directs_org = (
+            actor.has(Role.SUPERVISOR) and actor.organisation_id == case.director_organisation_id
+        )
+        no_director_yet = case.director_user_id is None and actor.has(Role.SUPERVISOR)
+        if not (is_director or directs_org or no_director_yet):
+            return deny("only the case director or a supervisor of their organisation hands over")
+        if not new_director.active or not new_director.roles & CASE_ROLES:
+            return deny("the new case director must be an active field worker or supervisor")
+        return allow("case director handover")
+
+
+_policy: AccessPolicy | None = None
+
+
+def get_policy() -> AccessPolicy:
+    global _policy
+    if _policy is None:
+        _policy = AccessPolicy(load_covenant())
+    return _policy

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: the error catalogue, authentication, database helpers, wire base types."""

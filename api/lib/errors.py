@@ -1,0 +1,144 @@
+"""The one error catalogue: every domain error has a stable `code` the PWA can branch on.
+
+Services raise these; the app renders them as RFC 9457 problem+json (see `problem_response`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class DomainError(Exception):
+    code: ClassVar[str] = "internal_error"
+    status: ClassVar[int] = 500
+    title: ClassVar[str] = "Internal error"
+
+    def __init__(self, detail: str | None = None, **extra: Any) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.extra = extra
+        self.headers: dict[str, str] = {}
+
+
+# 400: the request itself is malformed.
+class InvalidBody(DomainError):
+    code, status, title = "invalid_body", 400, "The request body is not valid"
+
+
+class InvalidParameter(DomainError):
+    code, status, title = "invalid_parameter", 400, "A path or query parameter is not valid"
+
+
+# 401: who are you? Each code tells the app what to do next.
+class NotAuthenticated(DomainError):
+    code, status, title = "not_authenticated", 401, "Authentication required"
+
+
+class TokenExpired(DomainError):
+    """The access token ran out: use the refresh token."""
+
+    code, status, title = "token_expired", 401, "The access token has expired"
+
+
+class InvalidCredentials(DomainError):
+    code, status, title = "invalid_credentials", 401, "Username or password is wrong"
+
+
+class RefreshTokenInvalid(DomainError):
+    code, status, title = "refresh_token_invalid", 401, "The refresh token is not valid"
+
+
+class SessionEnded(DomainError):
+    """Log in again; keep the device's local data."""
+
+    code, status, title = "session_ended", 401, "The session has ended, log in again"
+
+
+class AccountDisabled(DomainError):
+    """The user was disabled: logged out, local data kept until an administrator decides."""
+
+    code, status, title = "account_disabled", 401, "This account has been disabled"
+
+
+class DeviceRevoked(DomainError):
+    """An administrator revoked this device (a lost tablet): the app wipes its local data."""
+
+    code, status, title = "device_revoked", 401, "This device has been revoked"
+
+
+# 403/404: the access policy said no.
+class Forbidden(DomainError):
+    code, status, title = "forbidden", 403, "You may not do this"
+
+
+class NotFound(DomainError):
+    code, status, title = "not_found", 404, "Not found"
+
+
+class CaseNotFound(NotFound):
+    """Also what an actor gets for a case they may not see: existence is not disclosed."""
+
+    code, title = "case_not_found", "Case not found"
+
+
+class MethodNotAllowed(DomainError):
+    code, status, title = "method_not_allowed", 405, "Method not allowed"
+
+
+# 409: the request collides with what is stored.
+class CaseConflict(DomainError):
+    """A case edit based on an older version: kept for a person to resolve, not applied."""
+
+    code, status, title = "case_conflict", 409, "The case changed since this edit was based on it"
+
+
+class AlreadyExists(DomainError):
+    code, status, title = "already_exists", 409, "This already exists"
+
+
+class BodyTooLarge(DomainError):
+    code, status, title = "body_too_large", 413, "The request body is too large"
+
+
+class UnsupportedMediaType(DomainError):
+    code, status, title = "unsupported_media_type", 415, "Unsupported content type"
+
+
+# 422: well-formed, but breaks a rule.
+class RuleViolation(DomainError):
+    code, status, title = "rule_violation", 422, "The request breaks a rule"
+
+
+class UnknownCode(RuleViolation):
+    code, title = "unknown_code", "A code is not known to the covenant"
+
+
+class TooManyAttempts(DomainError):
+    code, status, title = "too_many_attempts", 429, "Too many attempts, wait before trying again"
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(f"Try again in {retry_after_seconds} seconds.")
+        self.headers["Retry-After"] = str(retry_after_seconds)
+
+
+def catalogue() -> dict[str, type[DomainError]]:
+    """Every code the API can answer with, for the docs and the tests."""
+    found: dict[str, type[DomainError]] = {}
+    pending: list[type[DomainError]] = [DomainError]
+    while pending:
+        cls = pending.pop()
+        found[cls.code] = cls
+        pending.extend(cls.__subclasses__())
+    return found
+
+
+ERROR_FOR_STATUS: dict[int, type[DomainError]] = {
+    400: InvalidBody,
+    401: NotAuthenticated,
+    403: Forbidden,
+    404: NotFound,
+    405: MethodNotAllowed,
+    413: BodyTooLarge,
+    415: UnsupportedMediaType,
+    429: TooManyAttempts,
+}

@@ -1,0 +1,64 @@
+"""Typed settings, read from the environment in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # "development" (the embedded default) or "production"; demo seeding refuses production.
+    environment: str
+    # Empty means the embedded SQLite database under var/.
+    database_url: str
+    sqlite_path: Path
+    var_dir: Path
+    keys_dir: Path
+    pwa_dist: Path
+    host: str
+    port: int
+    access_token_seconds: int
+    refresh_token_days: int
+    # A refresh token reused within this window (a lost response) yields the same new pair.
+    refresh_grace_seconds: int
+    login_max_failures: int
+    login_failure_window_seconds: int
+    demo_password: str
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    var_dir = Path(_env("KEUKENTAFEL_VAR_DIR", str(REPO_ROOT / "var")))
+    return Settings(
+        environment=_env("KEUKENTAFEL_ENV", "development"),
+        database_url=_env("DATABASE_URL", ""),
+        sqlite_path=Path(_env("KEUKENTAFEL_SQLITE_PATH", str(var_dir / "keukentafel.sqlite"))),
+        var_dir=var_dir,
+        keys_dir=Path(_env("KEUKENTAFEL_KEYS_DIR", str(var_dir / "keys"))),
+        pwa_dist=Path(_env("KEUKENTAFEL_PWA_DIST", str(REPO_ROOT / "pwa" / "dist"))),
+        host=_env("KEUKENTAFEL_HOST", "127.0.0.1"),
+        port=int(_env("KEUKENTAFEL_PORT", "8000")),
+        access_token_seconds=int(_env("KEUKENTAFEL_ACCESS_TOKEN_SECONDS", "900")),
+        refresh_token_days=int(_env("KEUKENTAFEL_REFRESH_TOKEN_DAYS", "14")),
+        refresh_grace_seconds=int(_env("KEUKENTAFEL_REFRESH_GRACE_SECONDS", "60")),
+        login_max_failures=int(_env("KEUKENTAFEL_LOGIN_MAX_FAILURES", "5")),
+        login_failure_window_seconds=int(_env("KEUKENTAFEL_LOGIN_FAILURE_WINDOW", "900")),
+        demo_password=_env("KEUKENTAFEL_DEMO_PASSWORD", "keukentafel-demo"),
+    )
