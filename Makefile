@@ -1,0 +1,45 @@
+# Two commands: `make run` and `make test`. Every step is a script the Dockerfile calls too.
+VENV := .venv
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test lint types migrate bench pwa system-test-deps clean
+
+run: $(STAMP) pwa
+	scripts/run.sh
+
+test: $(DEV_STAMP) pwa system-test-deps
+	scripts/test.sh
+
+$(STAMP): pyproject.toml constraints.txt scripts/install-python.sh
+	scripts/install-python.sh $(VENV)
+	touch $@
+
+$(DEV_STAMP): pyproject.toml constraints.txt scripts/install-python.sh
+	scripts/install-python.sh $(VENV) --dev
+	touch $@ $(STAMP)
+
+pwa: pwa/dist/index.html
+
+pwa/dist/index.html: pwa/package.json pwa/package-lock.json $(shell find pwa/src pwa/public -type f 2>/dev/null) pwa/index.html pwa/vite.config.ts scripts/build-pwa.sh
+	scripts/build-pwa.sh
+
+system-test-deps:
+	scripts/install-test-system-deps.sh
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check api visit_forms tests
+	$(VENV)/bin/ruff format --check api visit_forms tests
+
+types: $(DEV_STAMP)
+	$(VENV)/bin/mypy
+	cd pwa && npx tsc --noEmit
+
+migrate: $(STAMP)
+	$(VENV)/bin/keukentafel migrate
+
+bench: $(DEV_STAMP)
+	@echo "no benchmarks yet: they arrive with the benchmarks issue" >&2; exit 1
+
+clean:
+	rm -rf $(VENV) pwa/dist pwa/node_modules

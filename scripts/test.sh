@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The whole suite: lint and types, then the tests on SQLite, then again on PostgreSQL wherever
+# one is reachable. KEUKENTAFEL_REQUIRE_POSTGRES=1 (CI) turns an unreachable PostgreSQL into a
+# failure instead of a skipped stage.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=${VENV:-.venv}
+export KEUKENTAFEL_TEST_POSTGRES_URL=${KEUKENTAFEL_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}
+
+stage() {
+  local name=$1; shift
+  local start=$SECONDS
+  echo "== $name"
+  "$@"
+  echo "== $name: $((SECONDS - start)) s"
+}
+
+postgres_reachable() {
+  "$venv/bin/python" - <<'PY'
+import asyncio, os, sys
+import asyncpg
+async def main():
+    connection = await asyncpg.connect(os.environ["KEUKENTAFEL_TEST_POSTGRES_URL"], timeout=5)
+    await connection.close()
+try:
+    asyncio.run(main())
+except Exception as exc:
+    print(f"PostgreSQL not reachable: {exc}", file=sys.stderr)
+    sys.exit(1)
+PY
+}
+
+stage "ruff" "$venv/bin/ruff" check api visit_forms tests
+stage "ruff format" "$venv/bin/ruff" format --check api visit_forms tests
+stage "mypy" "$venv/bin/mypy"
+stage "pytest on SQLite" env KEUKENTAFEL_TEST_BACKEND=sqlite "$venv/bin/pytest" -q "$@"
+if postgres_reachable; then
+  stage "pytest on PostgreSQL" env KEUKENTAFEL_TEST_BACKEND=postgres \
+    "$venv/bin/pytest" -q -m database "$@"
+elif [ "${KEUKENTAFEL_REQUIRE_POSTGRES:-0}" = "1" ]; then
+  echo "PostgreSQL is required (KEUKENTAFEL_REQUIRE_POSTGRES=1) but not reachable" >&2
+  exit 1
+else
+  echo "== pytest on PostgreSQL: skipped (no server reachable)"
+fi
