@@ -16,7 +16,7 @@ from api.cases.controllers import CaseController
 from api.covenant.loader import load_covenant
 from api.keys import load_keys
 from api.lib.db import engine, prepare_sqlite
-from api.lib.problems import EXCEPTION_HANDLERS
+from api.lib.problems import EXCEPTION_HANDLERS, require_json_bodies
 from api.settings import Settings, get_settings
 
 
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=route_handlers,  # type: ignore[arg-type]
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=require_json_bodies,
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(
             title="Keukentafel API",

@@ -6,7 +6,8 @@ import uuid
 
 from litestar import Controller, get, post
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.accounts import administration, services
 from api.accounts.schemas import (
@@ -39,7 +40,7 @@ class AuthController(Controller):
         request_max_body_size=SMALL_BODY,
         status_code=200,
     )
-    async def login(self, data: LoginIn, state: State) -> TokenPairOut:
+    async def login(self, data: JSONBody[LoginIn], state: State) -> TokenPairOut:
         """Check the password, enrol (or re-enrol) the device, and issue its tokens."""
         return await services.login(
             session_context(state),
@@ -56,7 +57,7 @@ class AuthController(Controller):
         request_max_body_size=SMALL_BODY,
         status_code=200,
     )
-    async def refresh(self, data: RefreshIn, state: State) -> TokenPairOut:
+    async def refresh(self, data: JSONBody[RefreshIn], state: State) -> TokenPairOut:
         """Rotate the token pair; a repeat within the grace window gets the same pair."""
         return await services.refresh(session_context(state), data.refresh_token)
 
@@ -67,7 +68,7 @@ class AuthController(Controller):
         status_code=204,
         request_max_body_size=SMALL_BODY,
     )
-    async def logout(self, actor: Actor) -> None:
+    async def logout(self, actor: NamedDependency[Actor]) -> None:
         """End this device's session; the device stays enrolled."""
         await services.logout(actor)
 
@@ -78,7 +79,7 @@ class MeController(Controller):
     dependencies = {"actor": Provide(provide_actor)}
 
     @get("/", operation_id="getMe")
-    async def me(self, actor: Actor) -> MeOut:
+    async def me(self, actor: NamedDependency[Actor]) -> MeOut:
         """The signed-in user, their organisation and roles, and this device."""
         return await services.me(actor)
 
@@ -90,43 +91,56 @@ class AdminController(Controller):
     request_max_body_size = SMALL_BODY
 
     @get("/organisations", operation_id="listOrganisations")
-    async def list_organisations(self, actor: Actor) -> list[OrganisationOut]:
+    async def list_organisations(self, actor: NamedDependency[Actor]) -> list[OrganisationOut]:
         return await administration.list_organisations(actor)
 
     @post("/organisations", operation_id="createOrganisation")
-    async def create_organisation(self, actor: Actor, data: OrganisationIn) -> OrganisationOut:
+    async def create_organisation(
+        self, actor: NamedDependency[Actor], data: JSONBody[OrganisationIn]
+    ) -> OrganisationOut:
         return await administration.create_organisation(actor, data)
 
     @get("/users", operation_id="listUsers")
     async def list_users(
-        self, actor: Actor, organisation_id: uuid.UUID | None = None
+        self, actor: NamedDependency[Actor], organisation_id: FromQuery[uuid.UUID | None] = None
     ) -> list[UserOut]:
         return await administration.list_users(actor, organisation_id)
 
     @post("/users", operation_id="createUser")
-    async def create_user(self, actor: Actor, data: UserIn) -> UserOut:
+    async def create_user(self, actor: NamedDependency[Actor], data: JSONBody[UserIn]) -> UserOut:
         return await administration.create_user(actor, data)
 
-    @post("/users/{user_id:uuid}/disable", operation_id="disableUser", status_code=200)
-    async def disable_user(self, actor: Actor, user_id: uuid.UUID) -> UserOut:
+    @post("/users/{user_id:str}/disable", operation_id="disableUser", status_code=200)
+    async def disable_user(
+        self, actor: NamedDependency[Actor], user_id: FromPath[uuid.UUID]
+    ) -> UserOut:
         """Log the user out on every device (their devices keep their data)."""
         return await administration.set_user_active(actor, user_id, active=False)
 
-    @post("/users/{user_id:uuid}/enable", operation_id="enableUser", status_code=200)
-    async def enable_user(self, actor: Actor, user_id: uuid.UUID) -> UserOut:
+    @post("/users/{user_id:str}/enable", operation_id="enableUser", status_code=200)
+    async def enable_user(
+        self, actor: NamedDependency[Actor], user_id: FromPath[uuid.UUID]
+    ) -> UserOut:
         return await administration.set_user_active(actor, user_id, active=True)
 
-    @post("/users/{user_id:uuid}/reset-password", operation_id="resetPassword", status_code=200)
+    @post("/users/{user_id:str}/reset-password", operation_id="resetPassword", status_code=200)
     async def reset_password(
-        self, actor: Actor, user_id: uuid.UUID, data: PasswordResetIn
+        self,
+        actor: NamedDependency[Actor],
+        user_id: FromPath[uuid.UUID],
+        data: JSONBody[PasswordResetIn],
     ) -> UserOut:
         return await administration.reset_password(actor, user_id, data.new_password)
 
     @get("/devices", operation_id="listDevices")
-    async def list_devices(self, actor: Actor, user_id: uuid.UUID | None = None) -> list[DeviceOut]:
+    async def list_devices(
+        self, actor: NamedDependency[Actor], user_id: FromQuery[uuid.UUID | None] = None
+    ) -> list[DeviceOut]:
         return await administration.list_devices(actor, user_id)
 
-    @post("/devices/{device_id:uuid}/revoke", operation_id="revokeDevice", status_code=200)
-    async def revoke_device(self, actor: Actor, device_id: uuid.UUID) -> DeviceOut:
+    @post("/devices/{device_id:str}/revoke", operation_id="revokeDevice", status_code=200)
+    async def revoke_device(
+        self, actor: NamedDependency[Actor], device_id: FromPath[uuid.UUID]
+    ) -> DeviceOut:
         """A lost tablet: its next request tells the app to wipe its local data."""
         return await administration.revoke_device(actor, device_id)

@@ -6,8 +6,8 @@ import uuid
 from typing import Annotated
 
 from litestar import Controller, Response, get, post, put
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api.cases import services
 from api.cases.schemas import (
@@ -33,37 +33,47 @@ class CaseController(Controller):
     @get("/", operation_id="listCases")
     async def list_cases(
         self,
-        actor: Actor,
-        mine: bool = False,
-        step: ProcessStep | None = None,
-        limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        actor: NamedDependency[Actor],
+        mine: FromQuery[bool] = False,
+        step: FromQuery[ProcessStep | None] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> list[CaseSummary]:
         """The cases I may see: my organisation's, where I am involved (`mine`: assigned)."""
         return await services.list_cases(actor, mine=mine, step=step, limit=limit, offset=offset)
 
-    @get("/{case_id:uuid}", operation_id="getCase")
-    async def get_case(self, actor: Actor, case_id: uuid.UUID) -> CaseDetail:
+    @get("/{case_id:str}", operation_id="getCase")
+    async def get_case(
+        self, actor: NamedDependency[Actor], case_id: FromPath[uuid.UUID]
+    ) -> CaseDetail:
         """One case with its timeline."""
         return await services.get_case(actor, case_id)
 
-    @put("/{case_id:uuid}", operation_id="putCase")
+    @put("/{case_id:str}", operation_id="putCase")
     async def put_case(
-        self, actor: Actor, case_id: uuid.UUID, data: CaseWrite
+        self, actor: NamedDependency[Actor], case_id: FromPath[uuid.UUID], data: JSONBody[CaseWrite]
     ) -> Response[CaseDetail]:
         """Create (201) or update (200) a case; the id is made on the device. A stale edit
         answers 409 `case_conflict` and is kept for a person to resolve."""
         detail, created = await services.put_case(actor, case_id, data)
         return Response(detail, status_code=201 if created else 200)
 
-    @post("/{case_id:uuid}/assignments", operation_id="assignWorker", status_code=200)
-    async def assign(self, actor: Actor, case_id: uuid.UUID, data: AssignmentWrite) -> CaseDetail:
+    @post("/{case_id:str}/assignments", operation_id="assignWorker", status_code=200)
+    async def assign(
+        self,
+        actor: NamedDependency[Actor],
+        case_id: FromPath[uuid.UUID],
+        data: JSONBody[AssignmentWrite],
+    ) -> CaseDetail:
         """Assign a worker of my organisation to the case, or end the assignment."""
         return await services.set_assignment(actor, case_id, data)
 
-    @post("/{case_id:uuid}/director", operation_id="handOverDirection", status_code=200)
+    @post("/{case_id:str}/director", operation_id="handOverDirection", status_code=200)
     async def hand_over(
-        self, actor: Actor, case_id: uuid.UUID, data: DirectorHandover
+        self,
+        actor: NamedDependency[Actor],
+        case_id: FromPath[uuid.UUID],
+        data: JSONBody[DirectorHandover],
     ) -> CaseDetail:
         """Hand the case director role to another person, recorded on the timeline."""
         return await services.hand_over_direction(actor, case_id, data)

@@ -8,7 +8,13 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
-from api.lib.errors import ERROR_FOR_STATUS, DomainError, InvalidBody, InvalidParameter
+from api.lib.errors import (
+    ERROR_FOR_STATUS,
+    DomainError,
+    InvalidBody,
+    InvalidParameter,
+    UnsupportedMediaType,
+)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("keukentafel")
@@ -66,3 +72,19 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     HTTPException: http_exception_handler,
     Exception: unexpected_error_handler,
 }
+
+
+JSON_TYPES = ("application/json", "application/problem+json")
+
+
+async def require_json_bodies(request: Request) -> None:
+    """A body sent as a form or as text is refused as such (415), not misread as broken JSON.
+    Routes that take other bodies (attachments) say so with `opt={"body": "raw"}`."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    if request.route_handler.opt.get("body") == "raw":
+        return
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    has_body = request.headers.get("content-length", "0") not in ("", "0")
+    if has_body and not (content_type in JSON_TYPES or content_type.endswith("+json")):
+        raise UnsupportedMediaType("Send the body as application/json.")

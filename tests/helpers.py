@@ -1,0 +1,86 @@
+"""Small helpers the tests share: logging in, demo ids, reading the audit trail."""
+#
+# Test code reads the database with run(in_pool=False): the app under test runs its lifespan
+# (and so its PostgreSQL pool) in the test client's portal loop, which test code must not use.
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from tests.conftest import DEMO_PASSWORD
+
+DEMO_USERNAMES = [
+    "fieldworker",
+    "supervisor",
+    "municipality",
+    "municipality-supervisor",
+    "ggd",
+    "ggd-supervisor",
+    "socialwork",
+    "debtcounsel",
+    "police",
+    "admin",
+]
+
+
+async def login(client: Any, username: str, password: str = DEMO_PASSWORD, **extra: Any) -> dict:
+    response = await client.post(
+        "/api/auth/login",
+        json={"username": username, "password": password, "device_name": "test tablet", **extra},
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def bearer(tokens: dict) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+async def headers_for(client: Any, username: str) -> dict[str, str]:
+    return bearer(await login(client, username))
+
+
+def demo_case_id(name: str) -> uuid.UUID:
+    from api.demo import demo_id
+
+    return demo_id(f"case/{name}")
+
+
+def demo_user_id(username: str) -> uuid.UUID:
+    from api.demo import demo_id
+
+    return demo_id(f"user/{username}")
+
+
+def demo_org_id(key: str) -> uuid.UUID:
+    from api.demo import demo_id
+
+    return demo_id(f"org/{key}")
+
+
+async def audit_rows(**where: Any) -> list[dict]:
+    from api.audit.tables import AuditEvent
+
+    query = AuditEvent.select()
+    for name, value in where.items():
+        query = query.where(getattr(AuditEvent, name) == value)
+    return await query.order_by(AuditEvent.at).run(in_pool=False)
+
+
+async def new_user(client: Any, admin_headers: dict, organisation: str, roles: list[str]) -> dict:
+    """A throwaway user for tests that change a person's state; demo accounts stay as seeded."""
+    username = f"t-{uuid.uuid4().hex[:12]}"
+    response = await client.post(
+        "/api/admin/users",
+        headers=admin_headers,
+        json={
+            "username": username,
+            "display_name": "Testpersoon Verzonnen",
+            "organisation_id": str(demo_org_id(organisation)),
+            "roles": roles,
+            "password": "a-long-test-password",
+        },
+    )
+    assert response.status_code == 201, response.text
+    return {**response.json(), "password": "a-long-test-password"}
