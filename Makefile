@@ -1,4 +1,4 @@
-# Two commands: `make run` and `make test`. Every step is a script the Dockerfile calls too.
+# Two commands: `make run` and `make test`. Every Dockerfile step is a script called here too.
 VENV := .venv
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev

@@ -30,8 +30,23 @@ def cmd_migrate(_: argparse.Namespace) -> int:
     if not settings.uses_postgres:
         settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         prepare_sqlite(str(settings.sqlite_path))
-    result = asyncio.run(run_forwards(app_name="all"))
-    return 0 if result.success else 1
+
+    async def run() -> bool:
+        if not settings.uses_postgres:
+            return (await run_forwards(app_name="all")).success
+        # Several API containers (and workers) may start at once: one migrates, the rest wait.
+        import asyncpg
+
+        from api.piccolo_conf import postgres_config
+
+        lock = await asyncpg.connect(**postgres_config(settings.database_url))  # type: ignore[arg-type]
+        try:
+            await lock.execute("SELECT pg_advisory_lock(hashtext('keukentafel-migrate'))")
+            return (await run_forwards(app_name="all")).success
+        finally:
+            await lock.close()
+
+    return 0 if asyncio.run(run()) else 1
 
 
 def _print_accounts(password: str) -> None:
@@ -90,6 +105,8 @@ def cmd_users(args: argparse.Namespace) -> int:
         if len(password) < passwords.MIN_PASSWORD_LENGTH:
             print("a password of at least 10 characters is needed", file=sys.stderr)
             return 2
+        if args.action == "create-admin":
+            return await _create_admin(args, password)
         updated = (
             await UserAccount.update({UserAccount.password_hash: passwords.hash_password(password)})
             .where(UserAccount.username == args.username)
@@ -100,6 +117,49 @@ def cmd_users(args: argparse.Namespace) -> int:
         return 0 if updated else 1
 
     return asyncio.run(run())
+
+
+async def _create_admin(args: argparse.Namespace, password: str) -> int:
+    """The first functional administrator of a production network (demo seeding refuses it)."""
+    import uuid
+
+    from api.accounts import passwords
+    from api.accounts.roles import Role
+    from api.accounts.tables import Organisation, UserAccount
+    from api.covenant.loader import load_covenant
+    from api.lib.db import now, write_transaction
+
+    if not args.username or not args.organisation:
+        print("usage: keukentafel users create-admin USERNAME --organisation NAME", file=sys.stderr)
+        return 2
+    load_covenant().require_kind(args.kind)
+    async with write_transaction():
+        if await UserAccount.exists().where(UserAccount.username == args.username).run():
+            print("that username exists", file=sys.stderr)
+            return 1
+        org = (
+            await Organisation.select(Organisation.id)
+            .where(Organisation.name == args.organisation)
+            .first()
+            .run()
+        )
+        org_id = org["id"] if org else uuid.uuid4()
+        if org is None:
+            await Organisation.insert(
+                Organisation(id=org_id, name=args.organisation, kind=args.kind, created_at=now())
+            ).run()
+        await UserAccount.insert(
+            UserAccount(
+                username=args.username,
+                display_name=args.username,
+                organisation=org_id,
+                roles=[Role.FUNCTIONAL_ADMIN.value],
+                password_hash=passwords.hash_password(password),
+                created_at=now(),
+            )
+        ).run()
+    print(f"administrator {args.username} created")
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -125,9 +185,11 @@ def main(argv: list[str] | None = None) -> int:
         func=cmd_seed_demo
     )
     users = sub.add_parser("users", help="list users or set a password")
-    users.add_argument("action", choices=["list", "set-password"])
+    users.add_argument("action", choices=["list", "set-password", "create-admin"])
     users.add_argument("username", nargs="?")
-    users.add_argument("--password")
+    users.add_argument("--password", help="or KEUKENTAFEL_NEW_PASSWORD")
+    users.add_argument("--organisation", help="create-admin: organisation name (made if new)")
+    users.add_argument("--kind", default="municipality", help="create-admin: kind if new")
     users.set_defaults(func=cmd_users)
     serve = sub.add_parser("serve", help="run the API and the PWA")
     serve.add_argument("--host")

@@ -1,0 +1,240 @@
+"""The access matrix: every route of the OpenAPI document x every demo account (and nobody).
+
+Each operation needs an entry in PROBES saying which accounts it allows; a new route without an
+entry fails `test_every_route_has_an_entry`, so nobody adds an endpoint without deciding who may
+call it. Allowed calls must succeed (2xx); everyone else gets a problem+json 401, 403 or 404.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from tests.helpers import DEMO_USERNAMES, bearer, demo_user_id, login, new_user
+
+ANONYMOUS = "(anonymous)"
+EVERYONE = frozenset(DEMO_USERNAMES)
+CASE_PEOPLE = EVERYONE - {"admin"}
+ADMIN = frozenset({"admin"})
+
+
+@dataclass
+class World:
+    """What the probes point at: a case of their own, a throwaway user and device."""
+
+    case_id: uuid.UUID
+    case_body: dict[str, Any]
+    user_id: str
+    device_id: str
+
+
+@dataclass(frozen=True)
+class Probe:
+    method: str
+    path: str
+    allowed: frozenset[str]
+    body: Callable[[World, str], Any] | None = None
+    public: bool = False
+    # Logging out ends the session it is called with: give it a fresh one.
+    fresh_session: bool = False
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+PROBES: dict[str, Probe] = {
+    "checkHealth": Probe("GET", "/api/health", EVERYONE | {ANONYMOUS}, public=True),
+    "logIn": Probe(
+        "POST",
+        "/api/auth/login",
+        frozenset(),
+        public=True,
+        body=lambda w, who: {"username": who, "password": "wrong", "device_name": "probe"},
+    ),
+    "refreshTokens": Probe(
+        "POST",
+        "/api/auth/refresh",
+        frozenset(),
+        public=True,
+        body=lambda w, who: {"refresh_token": "not-a-token"},
+    ),
+    "logOut": Probe("POST", "/api/auth/logout", EVERYONE, fresh_session=True),
+    "getMe": Probe("GET", "/api/me", EVERYONE),
+    "listOrganisations": Probe("GET", "/api/admin/organisations", ADMIN),
+    "createOrganisation": Probe(
+        "POST",
+        "/api/admin/organisations",
+        ADMIN,
+        body=lambda w, who: {"name": unique("Stichting Proef"), "kind": "other"},
+    ),
+    "listUsers": Probe("GET", "/api/admin/users", ADMIN),
+    "createUser": Probe(
+        "POST",
+        "/api/admin/users",
+        ADMIN,
+        body=lambda w, who: {
+            "username": unique("probe"),
+            "display_name": "Proef Persoon",
+            "organisation_id": str(demo_user_org("welzijn")),
+            "roles": ["field_worker"],
+            "password": "a-long-probe-password",
+        },
+    ),
+    "disableUser": Probe("POST", "/api/admin/users/{user_id}/disable", ADMIN),
+    "enableUser": Probe("POST", "/api/admin/users/{user_id}/enable", ADMIN),
+    "resetPassword": Probe(
+        "POST",
+        "/api/admin/users/{user_id}/reset-password",
+        ADMIN,
+        body=lambda w, who: {"new_password": "another-probe-password"},
+    ),
+    "listDevices": Probe("GET", "/api/admin/devices", ADMIN),
+    "revokeDevice": Probe("POST", "/api/admin/devices/{device_id}/revoke", ADMIN),
+    "listCases": Probe("GET", "/api/cases", CASE_PEOPLE),
+    # The probe case: made by `fieldworker` (assigned), directed by `municipality`.
+    "getCase": Probe(
+        "GET",
+        "/api/cases/{case_id}",
+        frozenset({"fieldworker", "supervisor", "municipality", "municipality-supervisor"}),
+    ),
+    "putCase": Probe(
+        "PUT",
+        "/api/cases/{case_id}",
+        frozenset({"fieldworker", "supervisor", "municipality", "municipality-supervisor"}),
+        body=lambda w, who: w.case_body,
+    ),
+    "assignWorker": Probe(
+        "POST",
+        "/api/cases/{case_id}/assignments",
+        frozenset({"supervisor", "municipality", "municipality-supervisor"}),
+        body=lambda w, who: {"user_id": str(demo_user_id(who)), "assigned": True},
+    ),
+    "handOverDirection": Probe(
+        "POST",
+        "/api/cases/{case_id}/director",
+        frozenset({"municipality", "municipality-supervisor"}),
+        body=lambda w, who: {"user_id": str(demo_user_id("municipality"))},
+    ),
+}
+
+
+def demo_user_org(key: str) -> uuid.UUID:
+    from tests.helpers import demo_org_id
+
+    return demo_org_id(key)
+
+
+async def openapi_operations(client) -> dict[str, tuple[str, str]]:
+    document = (await client.get("/schema/openapi.json")).json()
+    operations = {}
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            operations[operation["operationId"]] = (method.upper(), path)
+    return operations
+
+
+async def test_every_route_has_an_entry(client):
+    operations = await openapi_operations(client)
+    missing = sorted(set(operations) - set(PROBES))
+    stale = sorted(set(PROBES) - set(operations))
+    assert not missing, f"routes without an access-matrix entry: {missing}"
+    assert not stale, f"matrix entries for routes that no longer exist: {stale}"
+    for operation_id, probe in PROBES.items():
+        assert operations[operation_id] == (probe.method, probe.path), operation_id
+
+
+async def test_operation_ids_read_as_verbs(client):
+    verbs = (
+        "list",
+        "get",
+        "create",
+        "put",
+        "log",
+        "refresh",
+        "check",
+        "disable",
+        "enable",
+        "reset",
+        "revoke",
+        "assign",
+        "hand",
+    )
+    for operation_id in await openapi_operations(client):
+        assert operation_id.startswith(verbs), operation_id
+
+
+@pytest.fixture(scope="module")
+async def world(client) -> World:
+    fieldworker = bearer(await login(client, "fieldworker"))
+    case_id = uuid.uuid4()
+    body = {
+        "address": {
+            "street": "Proefstraat",
+            "house_number": "1",
+            "postcode": "7411 PP",
+            "city": "Rivierstad",
+        },
+        "signal": {"arrears_cents": 50_000, "arrears_months": 2},
+        "process_step": "signal",
+    }
+    created = await client.put(f"/api/cases/{case_id}", headers=fieldworker, json=body)
+    assert created.status_code == 201
+    handover = await client.post(
+        f"/api/cases/{case_id}/director",
+        headers=fieldworker,
+        json={"user_id": str(demo_user_id("municipality"))},
+    )
+    assert handover.status_code == 200
+    admin = bearer(await login(client, "admin"))
+    person = await new_user(client, admin, "welzijn", ["field_worker"])
+    device = await login(client, person["username"], person["password"])
+    return World(
+        case_id=case_id,
+        case_body={**body, "base_version": 1},
+        user_id=person["id"],
+        device_id=device["device_id"],
+    )
+
+
+async def test_each_account_reaches_exactly_what_the_matrix_allows(client, world):
+    headers = {who: bearer(await login(client, who)) for who in DEMO_USERNAMES}
+    headers[ANONYMOUS] = {}
+    wrong: list[str] = []
+    for operation_id, probe in PROBES.items():
+        path = probe.path.format(
+            case_id=world.case_id, user_id=world.user_id, device_id=world.device_id
+        )
+        for who in [*DEMO_USERNAMES, ANONYMOUS]:
+            request_headers = headers[who]
+            if probe.fresh_session and who != ANONYMOUS:
+                request_headers = bearer(await login(client, who))
+            body = probe.body(world, who) if probe.body else None
+            response = await client.request(
+                probe.method,
+                path,
+                headers=request_headers,
+                **({"json": body} if body is not None else {}),
+            )
+            allowed = who in probe.allowed
+            if allowed and not 200 <= response.status_code < 300:
+                wrong.append(
+                    f"{operation_id} as {who}: expected success, got "
+                    f"{response.status_code} {response.text[:120]}"
+                )
+            if not allowed:
+                expected = {401} if (who == ANONYMOUS or probe.public) else {403, 404}
+                problem = response.headers.get("content-type", "").startswith(
+                    "application/problem+json"
+                )
+                if response.status_code not in expected or not problem:
+                    wrong.append(
+                        f"{operation_id} as {who}: expected {sorted(expected)}, got "
+                        f"{response.status_code} {response.text[:120]}"
+                    )
+    assert not wrong, "\n".join(wrong)
