@@ -142,8 +142,13 @@ async def list_cases(
     query = HouseholdCase.select().where(HouseholdCase.id.is_in(visible)).output(load_json=True)
     if step is not None:
         query = query.where(HouseholdCase.process_step == step.value)
-    rows = await query.order_by(HouseholdCase.updated_at, ascending=False).run()
-    page = rows[offset : offset + limit]
+    page = await (
+        query.order_by(HouseholdCase.updated_at, ascending=False)
+        .order_by(HouseholdCase.id)
+        .limit(limit)
+        .offset(offset)
+        .run()
+    )
     refs = await views.References.load(page)
     await audit.record(actor, "read", "case", [row["id"] for row in page], detail="list")
     return [views.summary(row, refs, actor, facts[row["id"]]) for row in page]
@@ -292,7 +297,11 @@ async def _update(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> None:
             # Nothing to change: a retried request whose first answer got lost, or an edit
             # that agrees with what is stored. Either way nothing is lost.
             return
-        if body.base_version != current:
+        applied = body.base_version == current and await _apply_update(actor, case_id, row, body)
+        if applied:
+            conflict = None
+        else:
+            current = await _current_version(case_id)
             conflict_id = uuid.uuid4()
             await CaseConflict.insert(
                 CaseConflict(
@@ -314,33 +323,53 @@ async def _update(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> None:
                 conflict_id=str(conflict_id),
                 current_version=current,
             )
-        else:
-            conflict = None
-            await (
-                HouseholdCase.update(
-                    {
-                        **_columns(body),
-                        HouseholdCase.version: current + 1,
-                        HouseholdCase.updated_at: now(),
-                    }
-                )
-                .where((HouseholdCase.id == case_id) & (HouseholdCase.version == current))
-                .run()
-            )
-            if row["process_step"] != body.process_step.value:
-                await _event(
-                    actor,
-                    case_id,
-                    "step_changed",
-                    {"from": row["process_step"], "to": body.process_step.value},
-                    body.step_note,
-                )
-            if body.signal.source_organisation_id:
-                await _add_participant(actor, case_id, body.signal.source_organisation_id)
-            await audit.record(actor, "update", "case", [case_id])
     # Raised after the transaction committed: the conflict is kept, the answer is still 409.
     if conflict is not None:
         raise conflict
+
+
+async def _current_version(case_id: uuid.UUID) -> int:
+    row = (
+        await HouseholdCase.select(HouseholdCase.version)
+        .where(HouseholdCase.id == case_id)
+        .first()
+        .run()
+    )
+    assert row is not None
+    return int(row["version"])
+
+
+async def _apply_update(
+    actor: Actor, case_id: uuid.UUID, row: dict[str, Any], body: CaseWrite
+) -> bool:
+    """Apply an edit based on the version just read; False when another edit committed first
+    (the version check is in the UPDATE itself, so two concurrent edits cannot both win)."""
+    updated = await (
+        HouseholdCase.update(
+            {
+                **_columns(body),
+                HouseholdCase.version: row["version"] + 1,
+                HouseholdCase.updated_at: now(),
+            }
+        )
+        .where((HouseholdCase.id == case_id) & (HouseholdCase.version == row["version"]))
+        .returning(HouseholdCase.id)
+        .run()
+    )
+    if not updated:
+        return False
+    if row["process_step"] != body.process_step.value:
+        await _event(
+            actor,
+            case_id,
+            "step_changed",
+            {"from": row["process_step"], "to": body.process_step.value},
+            body.step_note,
+        )
+    if body.signal.source_organisation_id:
+        await _add_participant(actor, case_id, body.signal.source_organisation_id)
+    await audit.record(actor, "update", "case", [case_id])
+    return True
 
 
 async def _assign(actor: Actor, case_id: uuid.UUID, user_id: uuid.UUID) -> None:

@@ -188,3 +188,78 @@ async def test_handing_over_the_case_director_role_is_recorded(client):
     assert again.status_code == 403
     refusals = await audit_rows(object_id=str(case_id), outcome="refused")
     assert [r["action"] for r in refusals] == ["handover"]
+
+
+async def test_two_edits_of_the_same_version_give_one_winner_and_one_kept_conflict(client):
+    import asyncio
+
+    worker = await headers_for(client, "fieldworker")
+    director = await headers_for(client, "supervisor")
+    case_id, _ = await create_case(client, worker)
+    responses = await asyncio.gather(
+        client.put(
+            f"/api/cases/{case_id}",
+            headers=worker,
+            json=case_body(base_version=1, process_step="contact_attempts"),
+        ),
+        client.put(
+            f"/api/cases/{case_id}",
+            headers=director,
+            json=case_body(base_version=1, process_step="kitchen_table_visit"),
+        ),
+    )
+    assert sorted(r.status_code for r in responses) == [200, 409]
+    loser = next(r for r in responses if r.status_code == 409).json()
+    case = (await client.get(f"/api/cases/{case_id}", headers=worker)).json()
+    assert case["version"] == 2
+    winner = next(r for r in responses if r.status_code == 200).json()
+    assert case["process_step"] == winner["process_step"]
+
+    from api.cases.tables import CaseConflict
+
+    assert (
+        await CaseConflict.exists()
+        .where(CaseConflict.id == loser["conflict_id"])
+        .run(in_pool=False)
+    )
+
+
+async def test_an_edit_overtaken_between_its_read_and_its_write_is_not_applied(client):
+    """The version check sits in the UPDATE itself: an edit whose read is overtaken by another
+    commit (PostgreSQL does not serialise the two like SQLite's immediate transactions) loses."""
+    import asyncio
+
+    from api.cases.schemas import CaseWrite
+    from api.cases.services import _apply_update
+    from api.cases.tables import HouseholdCase
+    from api.lib.actor import Actor
+
+    worker = await headers_for(client, "fieldworker")
+    case_id, _ = await create_case(client, worker)
+    read_before = await (
+        HouseholdCase.select().where(HouseholdCase.id == case_id).first().run(in_pool=False)
+    )
+    overtaking = await client.put(
+        f"/api/cases/{case_id}", headers=worker, json=case_body(base_version=1, process_step="plan")
+    )
+    assert overtaking.status_code == 200
+    me = (await client.get("/api/me", headers=worker)).json()
+    actor = Actor(
+        user_id=uuid.UUID(me["user"]["id"]),
+        username="fieldworker",
+        display_name="x",
+        organisation_id=uuid.UUID(me["user"]["organisation"]["id"]),
+        organisation_name="x",
+        organisation_kind="housing_corporation",
+        roles=frozenset(),
+        device_id=uuid.UUID(me["device"]["id"]),
+    )
+    import msgspec
+
+    late = msgspec.convert(case_body(base_version=1, process_step="court"), CaseWrite)
+    applied = await asyncio.to_thread(
+        client.blocking_portal.call, _apply_update, actor, case_id, read_before, late
+    )
+    assert applied is False
+    case = (await client.get(f"/api/cases/{case_id}", headers=worker)).json()
+    assert (case["version"], case["process_step"]) == (2, "plan")
