@@ -11,7 +11,7 @@ from typing import Any
 from api.accounts import passwords, tokens
 from api.accounts.roles import Role
 from api.accounts.schemas import DeviceOut, MeOut, OrganisationOut, TokenPairOut, UserOut
-from api.accounts.tables import Device, LoginFailure, Organisation, RefreshToken, UserAccount
+from api.accounts.tables import Device, LoginFailure, RefreshToken, UserAccount
 from api.audit import services as audit
 from api.lib.actor import Actor
 from api.lib.db import now, write_transaction
@@ -388,7 +388,3 @@ async def me(actor: Actor) -> MeOut:
     device = await Device.select().where(Device.id == actor.device_id).first().run()
     assert user is not None and device is not None
     return MeOut(user=user, device=device_out(device, actor.username))
-
-
-async def organisation_exists(organisation_id: uuid.UUID) -> bool:
-    return await Organisation.exists().where(Organisation.id == organisation_id).run()
