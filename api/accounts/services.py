@@ -186,12 +186,19 @@ async def _enrol_device(
 
 
 async def _issue(
-    ctx: SessionContext, device: dict[str, Any], refresh_token: str, *, issued_at: Any = None
+    ctx: SessionContext,
+    device: dict[str, Any],
+    refresh_token: str,
+    *,
+    replaces: uuid.UUID | None = None,
 ) -> TokenPairOut:
-    """Store the hash of `refresh_token` and answer with it and a fresh access token."""
-    issued_at = (issued_at or now()).replace(microsecond=0)
+    """Store the hash of `refresh_token` (linked from the token it replaces) and answer with it
+    and a fresh access token."""
+    issued_at = now().replace(microsecond=0)
+    token_id = uuid.uuid4()
     await RefreshToken.insert(
         RefreshToken(
+            id=token_id,
             device=device["id"],
             token_hash=tokens.token_hash(refresh_token),
             session_generation=device["session_generation"],
@@ -199,6 +206,12 @@ async def _issue(
             expires_at=issued_at + dt.timedelta(days=ctx.settings.refresh_token_days),
         )
     ).run()
+    if replaces is not None:
+        await (
+            RefreshToken.update({RefreshToken.replaced_by: token_id})
+            .where(RefreshToken.id == replaces)
+            .run()
+        )
     return await _pair(ctx, device, refresh_token, issued_at)
 
 
@@ -235,9 +248,14 @@ async def refresh(ctx: SessionContext, refresh_token: str) -> TokenPairOut:
     )
     if presented is None:
         raise RefreshTokenInvalid()
-    device = await Device.select().where(Device.id == presented["device"]).first().run()
+    device = await (
+        Device.select(*Device.all_columns(), Device.user.active)
+        .where(Device.id == presented["device"])
+        .first()
+        .run()
+    )
     assert device is not None
-    await _check_device(device, presented["session_generation"])
+    check_session(device, device["user.active"], presented["session_generation"])
     if presented["expires_at"] < now():
         raise SessionEnded("The refresh token has expired; log in again.")
 
@@ -252,19 +270,7 @@ async def refresh(ctx: SessionContext, refresh_token: str) -> TokenPairOut:
             .run()
         )
         if claimed:
-            pair = await _issue(ctx, device, successor)
-            new_row = await (
-                RefreshToken.select(RefreshToken.id)
-                .where(RefreshToken.token_hash == tokens.token_hash(successor))
-                .first()
-                .run()
-            )
-            assert new_row is not None
-            await (
-                RefreshToken.update({RefreshToken.replaced_by: new_row["id"]})
-                .where(RefreshToken.id == presented["id"])
-                .run()
-            )
+            pair = await _issue(ctx, device, successor, replaces=presented["id"])
             await Device.update({Device.last_seen_at: now()}).where(Device.id == device["id"]).run()
             return pair
 
@@ -330,16 +336,11 @@ async def logout(actor: Actor) -> None:
 
 
 # Every request --------------------------------------------------------------------------------
-async def _check_device(device: dict[str, Any], session_generation: int) -> None:
+def check_session(device: dict[str, Any], user_active: bool, session_generation: int) -> None:
+    """The one answer to "may this device's session go on", in the order the app acts on."""
     if device["revoked_at"] is not None:
         raise DeviceRevoked()
-    user = (
-        await UserAccount.select(UserAccount.active)
-        .where(UserAccount.id == device["user"])
-        .first()
-        .run()
-    )
-    if user is None or not user["active"]:
+    if not user_active:
         raise AccountDisabled()
     if not device["session_active"] or device["session_generation"] != session_generation:
         raise SessionEnded()
@@ -365,12 +366,7 @@ async def authenticate(ctx: SessionContext, access_token: str) -> Actor:
     )
     if row is None or row["user"] != claims.user_id:
         raise NotAuthenticated("The access token is not valid.")
-    if row["revoked_at"] is not None:
-        raise DeviceRevoked()
-    if not row["user.active"]:
-        raise AccountDisabled()
-    if not row["session_active"] or row["session_generation"] != claims.session_generation:
-        raise SessionEnded()
+    check_session(row, row["user.active"], claims.session_generation)
     return Actor(
         user_id=row["user"],
         username=row["user.username"],

@@ -168,3 +168,11 @@ async def test_requests_without_a_valid_bearer_token_are_refused(client):
         response = await client.get("/api/me", headers=headers)
         assert response.status_code == 401
         assert response.json()["code"] == "not_authenticated"
+
+
+async def test_a_login_naming_another_users_device_enrols_a_new_one(client):
+    """A device id is not a credential: someone else's tablet id gives no access to its session."""
+    owner = await login(client, "socialwork")
+    other = await login(client, "debtcounsel", device_id=owner["device_id"])
+    assert other["device_id"] != owner["device_id"]
+    assert (await client.get("/api/me", headers=bearer(owner))).status_code == 200
