@@ -1,0 +1,1 @@
+"""Published visit forms: loaded once with the covenant's codes, served to tablets as JSON."""
