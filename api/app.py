@@ -14,10 +14,14 @@ from api.accounts.controllers import AdminController, AuthController, MeControll
 from api.accounts.services import SessionContext
 from api.cases.controllers import CaseController
 from api.covenant.loader import load_covenant
+from api.forms.catalogue import get_registry
+from api.forms.controllers import FormController
 from api.keys import load_keys
 from api.lib.db import engine, prepare_sqlite
 from api.lib.problems import EXCEPTION_HANDLERS, require_json_bodies
 from api.settings import Settings, get_settings
+from api.sync.controllers import SyncController
+from api.visits.controllers import VisitController
 
 
 @get("/api/health", operation_id="checkHealth", security=[], tags=["meta"])
@@ -30,6 +34,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     # Fail at start, not on the first request: a broken covenant or missing keys stop the server.
     load_covenant()
+    get_registry()
     keys = load_keys(settings.keys_dir)
 
     @asynccontextmanager
@@ -51,6 +56,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         MeController,
         AdminController,
         CaseController,
+        FormController,
+        VisitController,
+        SyncController,
     ]
     if (settings.pwa_dist / "index.html").exists():
         route_handlers.append(

@@ -15,6 +15,8 @@ APPS = [
     "api.accounts.piccolo_app",
     "api.cases.piccolo_app",
     "api.audit.piccolo_app",
+    "api.sync.piccolo_app",
+    "api.visits.piccolo_app",
 ]
 
 

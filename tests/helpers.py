@@ -5,7 +5,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import uuid
+from pathlib import Path
 from typing import Any
 
 from tests.conftest import DEMO_PASSWORD
@@ -84,3 +88,57 @@ async def new_user(client: Any, admin_headers: dict, organisation: str, roles: l
     )
     assert response.status_code == 201, response.text
     return {**response.json(), "password": "a-long-test-password"}
+
+
+# Visits ---------------------------------------------------------------------------------------
+FIXTURES = Path(__file__).parent / "fixtures"
+VISIT_DAY = "2026-11-24"
+
+
+def example_answers(form_key: str) -> dict[str, Any]:
+    """A complete, valid answer set of a published form (invented people only)."""
+    data: dict[str, Any] = json.loads((FIXTURES / "answers" / f"{form_key}.json").read_text())
+    return data
+
+
+def png_bytes(width: int = 40, height: int = 20, colour: tuple[int, ...] = (0, 0, 0, 255)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGBA", (width, height), colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+def visit_body(
+    case_id: uuid.UUID,
+    form_key: str = "signaal_huurachterstand",
+    answers: dict[str, Any] | None = None,
+    files: dict[str, bytes] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A VisitWrite as the tablet sends it; `files` are declared with the sha256 of their bytes."""
+    return {
+        "case_id": str(case_id),
+        "form_key": form_key,
+        "form_version": 1,
+        "visited_on": VISIT_DAY,
+        "finalized_at": f"{VISIT_DAY}T11:50:00+01:00",
+        "answers": answers if answers is not None else example_answers(form_key),
+        "attachments": [
+            {
+                "name": name,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "content_type": "image/png" if name.endswith(".png") else "image/jpeg",
+                "size": len(data),
+            }
+            for name, data in (files or {}).items()
+        ],
+        **extra,
+    }
+
+
+def kitchen_table_files() -> dict[str, bytes]:
+    return {
+        "signature_resident.png": png_bytes(60, 30),
+        "signature_worker.png": png_bytes(50, 25, (10, 10, 120, 255)),
+    }

@@ -32,6 +32,7 @@ from api.lib.actor import Actor
 from api.lib.db import now, write_transaction
 from api.lib.errors import CaseConflict as CaseConflictError
 from api.lib.errors import CaseNotFound, Forbidden, NotFound
+from api.sync.protocol import next_seq
 
 
 # Facts for the policy -------------------------------------------------------------------------
@@ -203,6 +204,15 @@ async def _event(
     ).run()
 
 
+async def _touch(case_id: uuid.UUID) -> None:
+    """Number the change so that the devices holding the case pull it (api.sync.protocol)."""
+    await (
+        HouseholdCase.update({HouseholdCase.change_seq: await next_seq()})
+        .where(HouseholdCase.id == case_id)
+        .run()
+    )
+
+
 async def _add_participant(actor: Actor, case_id: uuid.UUID, organisation_id: uuid.UUID) -> None:
     inserted = await (
         CaseParticipant.insert(
@@ -279,6 +289,7 @@ async def _create(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> bool:
         if actor.has(Role.FIELD_WORKER):
             await _assign(actor, case_id, actor.user_id)
         await audit.record(actor, "create", "case", [case_id])
+        await _touch(case_id)
     return True
 
 
@@ -369,6 +380,7 @@ async def _apply_update(
     if body.signal.source_organisation_id:
         await _add_participant(actor, case_id, body.signal.source_organisation_id)
     await audit.record(actor, "update", "case", [case_id])
+    await _touch(case_id)
     return True
 
 
@@ -388,6 +400,11 @@ async def _assign(actor: Actor, case_id: uuid.UUID, user_id: uuid.UUID) -> None:
     )
     if inserted:
         await _event(actor, case_id, "assigned", {"user_id": str(user_id)})
+        await (
+            CaseAssignment.update({CaseAssignment.change_seq: await next_seq()})
+            .where(CaseAssignment.id == inserted[0]["id"])
+            .run()
+        )
 
 
 async def set_assignment(actor: Actor, case_id: uuid.UUID, body: AssignmentWrite) -> CaseDetail:
@@ -405,7 +422,11 @@ async def set_assignment(actor: Actor, case_id: uuid.UUID, body: AssignmentWrite
         else:
             ended = await (
                 CaseAssignment.update(
-                    {CaseAssignment.ended_at: now(), CaseAssignment.ended_by: actor.user_id}
+                    {
+                        CaseAssignment.ended_at: now(),
+                        CaseAssignment.ended_by: actor.user_id,
+                        CaseAssignment.change_seq: await next_seq(),
+                    }
                 )
                 .where(
                     (CaseAssignment.household_case == case_id)
@@ -461,5 +482,6 @@ async def hand_over_direction(
             body.note,
         )
         await audit.record(actor, "handover", "case", [case_id])
+        await _touch(case_id)
     facts = (await load_facts([case_id]))[case_id]
     return await views.detail(case_id, actor, facts)

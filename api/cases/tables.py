@@ -3,6 +3,7 @@
 from piccolo.columns import (
     JSON,
     UUID,
+    BigInt,
     Date,
     ForeignKey,
     Integer,
@@ -36,6 +37,8 @@ class HouseholdCase(Table, tablename="household_case"):
     created_at = Timestamptz()
     created_by = ForeignKey(references=UserAccount, null=True)
     updated_at = Timestamptz()
+    # Position in the change sequence (api.sync.protocol): what a device pulls after a cursor.
+    change_seq = BigInt(default=0, index=True)
 
 
 class CaseParticipant(Table, tablename="case_participant"):
@@ -58,6 +61,9 @@ class CaseAssignment(Table, tablename="case_assignment"):
     assigned_by = ForeignKey(references=UserAccount, null=True)
     ended_at = Timestamptz(null=True, default=None)
     ended_by = ForeignKey(references=UserAccount, null=True)
+    # Set when the assignment starts and again when it ends: the worker's device pulls the
+    # case, or is told to forget it.
+    change_seq = BigInt(default=0, index=True)
 
 
 class CaseEvent(Table, tablename="case_event"):

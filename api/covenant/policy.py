@@ -44,6 +44,14 @@ class CaseFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class VisitFacts:
+    visit_id: uuid.UUID
+    case_id: uuid.UUID
+    worker_id: uuid.UUID
+    organisation_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
 class PersonFacts:
     user_id: uuid.UUID
     organisation_id: uuid.UUID
@@ -119,6 +127,24 @@ class AccessPolicy:
         if not new_director.active or not new_director.roles & CASE_ROLES:
             return deny("the new case director must be an active field worker or supervisor")
         return allow("case director handover")
+
+    # Visits ----------------------------------------------------------------------------------
+    def may_record_visit(self, actor: Actor, case: CaseFacts) -> Decision:
+        """Only a worker assigned to the case records a visit on it."""
+        if not actor.roles & CASE_ROLES:
+            return deny("no case role")
+        if actor.user_id not in case.assigned_user_ids:
+            return deny("not assigned to the case")
+        return allow("assigned")
+
+    def may_view_visit(self, actor: Actor, visit: VisitFacts) -> Decision:
+        """A visit report stays inside the worker's organisation: the worker and their
+        supervisors. Other organisations receive a follow-up's own extract, never the visit."""
+        if actor.user_id == visit.worker_id and actor.roles & CASE_ROLES:
+            return allow("own visit")
+        if actor.has(Role.SUPERVISOR) and actor.organisation_id == visit.organisation_id:
+            return allow("supervisor of the worker's organisation")
+        return deny("visits stay with the worker and their supervisors")
 
 
 _policy: AccessPolicy | None = None

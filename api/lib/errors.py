@@ -81,6 +81,24 @@ class CaseNotFound(NotFound):
     code, title = "case_not_found", "Case not found"
 
 
+class FormNotFound(NotFound):
+    code, title = "form_not_found", "No published form with this key and version"
+
+
+class VisitNotFound(NotFound):
+    """Also what an actor gets for a visit they may not see: existence is not disclosed."""
+
+    code, title = "visit_not_found", "Visit not found"
+
+
+class AttachmentNotDeclared(NotFound):
+    code, title = "attachment_not_declared", "The visit does not declare this attachment"
+
+
+class ConflictNotFound(NotFound):
+    code, title = "conflict_not_found", "Conflict not found"
+
+
 class MethodNotAllowed(DomainError):
     code, status, title = "method_not_allowed", 405, "Method not allowed"
 
@@ -92,12 +110,30 @@ class CaseConflict(DomainError):
     code, status, title = "case_conflict", 409, "The case changed since this edit was based on it"
 
 
+class VisitConflict(DomainError):
+    """Another body under the same visit id: the stored visit stays as it is."""
+
+    code, status, title = "visit_conflict", 409, "A different visit is stored under this id"
+
+
+class AttachmentConflict(DomainError):
+    code, status, title = "attachment_conflict", 409, "Other bytes than declared for this name"
+
+
+class ConflictResolved(DomainError):
+    code, status, title = "conflict_already_resolved", 409, "This conflict was already resolved"
+
+
 class AlreadyExists(DomainError):
     code, status, title = "already_exists", 409, "This already exists"
 
 
 class BodyTooLarge(DomainError):
     code, status, title = "body_too_large", 413, "The request body is too large"
+
+
+class AttachmentQuota(DomainError):
+    code, status, title = "attachment_quota", 413, "The visit's attachments are over the quota"
 
 
 class UnsupportedMediaType(DomainError):
@@ -107,6 +143,30 @@ class UnsupportedMediaType(DomainError):
 # 422: well-formed, but breaks a rule.
 class RuleViolation(DomainError):
     code, status, title = "rule_violation", 422, "The request breaks a rule"
+
+
+class InvalidAnswers(DomainError):
+    """The answers do not fit the named form version; `errors` lists each field."""
+
+    code, status, title = "invalid_answers", 422, "The answers do not fit the form"
+
+
+class UnknownForm(DomainError):
+    code, status, title = "unknown_form", 422, "No published form with this key and version"
+
+
+class AttachmentsMismatch(DomainError):
+    """Declared attachments and the attachments the answers name must be the same set."""
+
+    code, status, title = "attachments_mismatch", 422, "Declared and used attachments differ"
+
+
+class InvalidReplacement(DomainError):
+    code, status, title = "invalid_replacement", 422, "This visit cannot replace that one"
+
+
+class BadImage(DomainError):
+    code, status, title = "bad_image", 422, "The attachment is not an image this server accepts"
 
 
 class UnknownCode(RuleViolation):

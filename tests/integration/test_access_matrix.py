@@ -14,7 +14,16 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import DEMO_USERNAMES, bearer, demo_user_id, login, new_user
+from tests.helpers import (
+    DEMO_USERNAMES,
+    bearer,
+    demo_user_id,
+    example_answers,
+    kitchen_table_files,
+    login,
+    new_user,
+    visit_body,
+)
 
 ANONYMOUS = "(anonymous)"
 EVERYONE = frozenset(DEMO_USERNAMES)
@@ -30,6 +39,7 @@ class World:
     case_body: dict[str, Any]
     user_id: str
     device_id: str
+    visit_id: uuid.UUID
 
 
 @dataclass(frozen=True)
@@ -41,7 +51,11 @@ class Probe:
     public: bool = False
     # Logging out ends the session it is called with: give it a fresh one.
     fresh_session: bool = False
+    # Path values beyond the world's ids, e.g. {"key": "keukentafelgesprek"}; "{fresh}" in a
+    # value becomes a new UUID per request.
     params: dict[str, str] = field(default_factory=dict)
+    # Raw bytes and their content type, for routes that take no JSON (attachments).
+    raw: tuple[bytes, str] | None = None
 
 
 def unique(prefix: str) -> str:
@@ -66,6 +80,14 @@ PROBES: dict[str, Probe] = {
     ),
     "logOut": Probe("POST", "/api/auth/logout", EVERYONE, fresh_session=True),
     "getMe": Probe("GET", "/api/me", EVERYONE),
+    # Form definitions hold no personal data; every signed-in account may read them.
+    "listForms": Probe("GET", "/api/forms", EVERYONE),
+    "getForm": Probe(
+        "GET",
+        "/api/forms/{key}/{version}",
+        EVERYONE,
+        params={"key": "keukentafelgesprek", "version": "1"},
+    ),
     "listOrganisations": Probe("GET", "/api/admin/organisations", ADMIN),
     "createOrganisation": Probe(
         "POST",
@@ -109,6 +131,25 @@ PROBES: dict[str, Probe] = {
         frozenset({"fieldworker", "supervisor", "municipality", "municipality-supervisor"}),
         body=lambda w, who: w.case_body,
     ),
+    # A visit stays with its worker and their supervisors; only the assigned worker records one.
+    # (Before assignWorker below, which assigns the other case people.)
+    "listVisits": Probe("GET", "/api/visits", CASE_PEOPLE),
+    "getVisit": Probe("GET", "/api/visits/{visit_id}", frozenset({"fieldworker", "supervisor"})),
+    "putVisit": Probe(
+        "PUT",
+        "/api/visits/{visit_id}",
+        frozenset({"fieldworker"}),
+        params={"visit_id": "{fresh}"},
+        body=lambda w, who: visit_body(w.case_id),
+    ),
+    "putVisitAttachment": Probe(
+        "PUT",
+        "/api/visits/{visit_id}/attachments/{name}",
+        frozenset({"fieldworker"}),
+        params={"name": "signature_worker.png"},
+        raw=(kitchen_table_files()["signature_worker.png"], "image/png"),
+    ),
+    "pullChanges": Probe("GET", "/api/sync/changes", CASE_PEOPLE),
     "assignWorker": Probe(
         "POST",
         "/api/cases/{case_id}/assignments",
@@ -164,6 +205,7 @@ async def test_operation_ids_read_as_verbs(client):
         "revoke",
         "assign",
         "hand",
+        "pull",
     )
     for operation_id in await openapi_operations(client):
         assert operation_id.startswith(verbs), operation_id
@@ -194,11 +236,18 @@ async def world(client) -> World:
     admin = bearer(await login(client, "admin"))
     person = await new_user(client, admin, "welzijn", ["field_worker"])
     device = await login(client, person["username"], person["password"])
+    visit_id = uuid.uuid4()
+    visit = visit_body(
+        case_id, "keukentafelgesprek", example_answers("keukentafelgesprek"), kitchen_table_files()
+    )
+    recorded = await client.put(f"/api/visits/{visit_id}", headers=fieldworker, json=visit)
+    assert recorded.status_code == 201, recorded.text
     return World(
         case_id=case_id,
         case_body={**body, "base_version": 1},
         user_id=person["id"],
         device_id=device["device_id"],
+        visit_id=visit_id,
     )
 
 
@@ -207,20 +256,25 @@ async def test_each_account_reaches_exactly_what_the_matrix_allows(client, world
     headers[ANONYMOUS] = {}
     wrong: list[str] = []
     for operation_id, probe in PROBES.items():
-        path = probe.path.format(
-            case_id=world.case_id, user_id=world.user_id, device_id=world.device_id
-        )
         for who in [*DEMO_USERNAMES, ANONYMOUS]:
+            values = {
+                "case_id": world.case_id,
+                "user_id": world.user_id,
+                "device_id": world.device_id,
+                "visit_id": world.visit_id,
+            }
+            for name, value in probe.params.items():
+                values[name] = str(uuid.uuid4()) if value == "{fresh}" else value
+            path = probe.path.format(**values)
             request_headers = headers[who]
             if probe.fresh_session and who != ANONYMOUS:
                 request_headers = bearer(await login(client, who))
             body = probe.body(world, who) if probe.body else None
-            response = await client.request(
-                probe.method,
-                path,
-                headers=request_headers,
-                **({"json": body} if body is not None else {}),
-            )
+            content: dict[str, Any] = {"json": body} if body is not None else {}
+            if probe.raw is not None:
+                request_headers = {**request_headers, "content-type": probe.raw[1]}
+                content = {"content": probe.raw[0]}
+            response = await client.request(probe.method, path, headers=request_headers, **content)
             allowed = who in probe.allowed
             if allowed and not 200 <= response.status_code < 300:
                 wrong.append(

@@ -217,7 +217,8 @@ def test_a_published_version_that_changed_fails_to_load(tmp_path: Path) -> None:
     directory = _published_copy(tmp_path)
     path = directory / "casusoverleg" / "v1.yaml"
     path.write_text(
-        path.read_text(encoding="utf-8").replace('en: "Case meeting"', 'en: "Meeting"', 1), encoding="utf-8"
+        path.read_text(encoding="utf-8").replace('en: "Case meeting"', 'en: "Meeting"', 1),
+        encoding="utf-8",
     )
     with pytest.raises(FormLoadError, match="a published version changed"):
         load_published(CODES, directory)

@@ -1,0 +1,1 @@
+"""Visits: finalized kitchen-table forms received from tablets, and their attachments."""

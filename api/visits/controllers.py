@@ -1,0 +1,89 @@
+"""HTTP layer of visits: parse, guard, call the service. No rules here."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from litestar import Controller, Request, Response, get, put
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from api.lib.actor import Actor
+from api.lib.auth import provide_actor
+from api.lib.errors import InvalidParameter
+from api.visits import services
+from api.visits.schemas import (
+    MAX_ATTACHMENT_BYTES,
+    AttachmentName,
+    AttachmentReceipt,
+    VisitDetail,
+    VisitReceipt,
+    VisitState,
+    VisitSummary,
+    VisitWrite,
+)
+
+# A kitchen-table visit with a few dozen repeat items stays far below this.
+VISIT_BODY = 512 * 1024
+
+
+class VisitController(Controller):
+    path = "/api/visits"
+    tags = ["visits"]
+    dependencies = {"actor": Provide(provide_actor)}
+
+    @get("/", operation_id="listVisits")
+    async def list_visits(
+        self,
+        actor: NamedDependency[Actor],
+        # `state` is a reserved name in Litestar handlers; the query parameter keeps it.
+        visit_state: Annotated[VisitState | None, QueryParameter(name="state")] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    ) -> list[VisitSummary]:
+        """My visits; a supervisor's: my organisation's (`state=submitted` is the queue)."""
+        return await services.list_visits(actor, visit_state, limit, offset)
+
+    @get("/{visit_id:str}", operation_id="getVisit")
+    async def get_visit(
+        self, actor: NamedDependency[Actor], visit_id: FromPath[uuid.UUID]
+    ) -> VisitDetail:
+        """The visit with its state and which declared attachments are still missing."""
+        return await services.get_visit(actor, visit_id)
+
+    @put("/{visit_id:str}", operation_id="putVisit", request_max_body_size=VISIT_BODY)
+    async def put_visit(
+        self,
+        actor: NamedDependency[Actor],
+        visit_id: FromPath[uuid.UUID],
+        data: JSONBody[VisitWrite],
+    ) -> Response[VisitReceipt]:
+        """Record a finalized visit: 201 the first time, 200 `duplicate` for the same body,
+        409 `visit_conflict` for another body under this id, 422 `invalid_answers`."""
+        visit, created = await services.record_visit(actor, visit_id, data)
+        receipt = VisitReceipt(outcome="created" if created else "duplicate", visit=visit)
+        return Response(receipt, status_code=201 if created else 200)
+
+    @put(
+        "/{visit_id:str}/attachments/{name:str}",
+        operation_id="putVisitAttachment",
+        request_max_body_size=MAX_ATTACHMENT_BYTES,
+        opt={"body": "raw"},
+    )
+    async def put_attachment(
+        self,
+        request: Request,
+        actor: NamedDependency[Actor],
+        visit_id: FromPath[uuid.UUID],
+        name: FromPath[AttachmentName],
+    ) -> Response[AttachmentReceipt]:
+        """The bytes of a declared attachment (image/png or image/jpeg); a cleaned copy is kept."""
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if not name:
+            raise InvalidParameter("name is required", parameter="name")
+        data = await request.body()
+        receipt, created = await services.store_attachment(
+            actor, visit_id, name, content_type, data
+        )
+        return Response(receipt, status_code=201 if created else 200)

@@ -1,0 +1,414 @@
+"""Receiving visits and their attachments: idempotent, validated, all or nothing.
+
+A visit id is made on the tablet. The first body stored under it is the visit for good: the
+same canonical body again is a duplicate (the same answer as the first time), any other body a
+409 that leaves the stored visit as it was. Answers are checked with visit_forms against the
+form version the visit names, with the visit's own date as "today".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import uuid
+from typing import Any
+
+import msgspec
+
+from api.audit import services as audit
+from api.cases.services import load_facts
+from api.cases.tables import HouseholdCase
+from api.covenant.policy import Decision, VisitFacts, get_policy
+from api.forms.catalogue import get_registry
+from api.lib.actor import Actor
+from api.lib.db import now, write_transaction
+from api.lib.errors import (
+    AttachmentConflict,
+    AttachmentNotDeclared,
+    AttachmentQuota,
+    AttachmentsMismatch,
+    CaseNotFound,
+    Forbidden,
+    InvalidAnswers,
+    InvalidReplacement,
+    UnknownForm,
+    UnsupportedMediaType,
+    VisitConflict,
+    VisitNotFound,
+)
+from api.sync.protocol import body_sha256, next_seq
+from api.visits import images, views
+from api.visits.schemas import (
+    MAX_VISIT_ATTACHMENT_BYTES,
+    AttachmentReceipt,
+    VisitDetail,
+    VisitState,
+    VisitSummary,
+    VisitWrite,
+)
+from api.visits.tables import Visit, VisitAttachment
+from visit_forms import Form, Outcome, evaluate_form, suggest_followups
+
+REPLACEABLE = ("awaiting_attachments", "submitted", "returned")
+
+
+async def _stored(visit_id: uuid.UUID) -> dict[str, Any] | None:
+    return await (
+        Visit.select(*views.VISIT_COLUMNS)
+        .where(Visit.id == visit_id)
+        .output(load_json=True)
+        .first()
+        .run()
+    )
+
+
+async def _replay(actor: Actor, row: dict[str, Any], digest: str) -> VisitDetail:
+    """A second PUT under a stored id: the same body gets the same answer, another a 409."""
+    if row["worker"] != actor.user_id or row["body_sha256"] != digest:
+        await audit.record_refusal(actor, "create", "visit", row["id"], "different body")
+        raise VisitConflict(
+            "Another visit is stored under this id; it was left unchanged. "
+            "A correction is a new visit that names this one in `replaces`."
+        )
+    return (await views.details([row]))[0]
+
+
+async def record_visit(
+    actor: Actor, visit_id: uuid.UUID, body: VisitWrite
+) -> tuple[VisitDetail, bool]:
+    """Store a finalized visit; True when it is new, False for a duplicate."""
+    digest = body_sha256(msgspec.to_builtins(body))
+    existing = await _stored(visit_id)
+    if existing is not None:
+        return await _replay(actor, existing, digest), False
+    await _may_record(actor, body.case_id)
+    form = get_registry().get(body.form_key, body.form_version)
+    if form is None:
+        raise UnknownForm(f"There is no published form {body.form_key!r} v{body.form_version}.")
+    outcome = evaluate_form(form, body.answers, today=body.visited_on)
+    if outcome.errors:
+        raise InvalidAnswers(
+            f"{len(outcome.errors)} answer(s) do not fit the form.",
+            errors=[
+                {
+                    "path": error.path,
+                    "code": error.code,
+                    "rule": error.rule,
+                    "message": {"nl": error.message.nl, "en": error.message.en},
+                }
+                for error in outcome.errors
+            ],
+        )
+    _check_attachments(form, outcome, body)
+    if body.replaces is not None:
+        await _check_replacement(actor, body)
+    suggestions = [
+        {
+            "code": suggestion.code,
+            "recipient_kind": suggestion.recipient_kind,
+            "need_nl": suggestion.need.nl,
+            "need_en": suggestion.need.en,
+            "categories": list(suggestion.categories),
+        }
+        for suggestion in suggest_followups(form, body.answers, today=body.visited_on)
+    ]
+    created = await _insert(actor, visit_id, body, digest, outcome, suggestions, form)
+    stored = await _stored(visit_id)
+    assert stored is not None
+    if not created:
+        # Another request with this id committed first (both arrived at once).
+        return await _replay(actor, stored, digest), False
+    return (await views.details([stored]))[0], True
+
+
+async def _may_record(actor: Actor, case_id: uuid.UUID) -> None:
+    facts = (await load_facts([case_id])).get(case_id)
+    policy = get_policy()
+    if facts is None or not policy.may_view_case(actor, facts):
+        reason = "no such case" if facts is None else policy.may_view_case(actor, facts).reason
+        await audit.record_refusal(actor, "create", "visit", case_id, reason)
+        raise CaseNotFound()
+    decision: Decision = policy.may_record_visit(actor, facts)
+    if not decision:
+        await audit.record_refusal(actor, "create", "visit", case_id, decision.reason)
+        raise Forbidden(decision.reason)
+
+
+def _used_attachments(form: Form, answers: dict[str, Any]) -> list[str]:
+    """Attachment names the cleaned answers point at (signatures and photos, also in groups)."""
+    names: list[str] = []
+
+    def collect(question_code: str, value: Any) -> None:
+        kind = form.questions[question_code].type
+        if kind == "signature":
+            names.append(value["attachment"])
+        elif kind == "photo":
+            names.extend(item["attachment"] for item in value)
+        elif kind == "repeat":
+            for item in value:
+                for inner_code, inner_value in item.items():
+                    collect(inner_code, inner_value)
+
+    for code, value in answers.items():
+        collect(code, value)
+    return names
+
+
+def _check_attachments(form: Form, outcome: Outcome, body: VisitWrite) -> None:
+    declared = [attachment.name for attachment in body.attachments]
+    used = _used_attachments(form, outcome.answers)
+    if len(set(declared)) != len(declared) or len(set(used)) != len(used):
+        raise AttachmentsMismatch("Each attachment name appears once.")
+    if set(declared) != set(used):
+        raise AttachmentsMismatch(
+            "Declare exactly the attachments the answers use.",
+            undeclared=sorted(set(used) - set(declared)),
+            unused=sorted(set(declared) - set(used)),
+        )
+    if sum(attachment.size for attachment in body.attachments) > MAX_VISIT_ATTACHMENT_BYTES:
+        raise AttachmentQuota(f"At most {MAX_VISIT_ATTACHMENT_BYTES} bytes per visit.")
+
+
+async def _check_replacement(actor: Actor, body: VisitWrite) -> None:
+    old = await (
+        Visit.select(Visit.household_case, Visit.organisation, Visit.state)
+        .where(Visit.id == body.replaces)
+        .first()
+        .run()
+    )
+    if (
+        old is None
+        or old["household_case"] != body.case_id
+        or old["organisation"] != actor.organisation_id
+        or old["state"] not in REPLACEABLE
+    ):
+        raise InvalidReplacement(
+            "A correction replaces a visit of the same case and organisation that was not "
+            "approved or replaced already."
+        )
+
+
+async def _insert(
+    actor: Actor,
+    visit_id: uuid.UUID,
+    body: VisitWrite,
+    digest: str,
+    outcome: Outcome,
+    suggestions: list[dict[str, Any]],
+    form: Form,
+) -> bool:
+    state: VisitState = "awaiting_attachments" if body.attachments else "submitted"
+    async with write_transaction():
+        inserted = await (
+            Visit.insert(
+                Visit(
+                    id=visit_id,
+                    household_case=body.case_id,
+                    organisation=actor.organisation_id,
+                    worker=actor.user_id,
+                    device=actor.device_id,
+                    form_key=body.form_key,
+                    form_version=body.form_version,
+                    visited_on=body.visited_on,
+                    finalized_at=body.finalized_at,
+                    received_at=now(),
+                    body_sha256=digest,
+                    body=msgspec.to_builtins(body),
+                    answers=outcome.answers,
+                    suggestions=suggestions,
+                    replaces=body.replaces,
+                    state=state,
+                )
+            )
+            .on_conflict(action="DO NOTHING")
+            .returning(Visit.id)
+            .run()
+        )
+        if not inserted:
+            return False
+        if body.attachments:
+            await VisitAttachment.insert(
+                *[
+                    VisitAttachment(
+                        visit=visit_id,
+                        name=attachment.name,
+                        declared_sha256=attachment.sha256,
+                        declared_content_type=attachment.content_type,
+                        declared_size=attachment.size,
+                    )
+                    for attachment in body.attachments
+                ]
+            ).run()
+        if body.replaces is not None:
+            replaced = await (
+                Visit.update({Visit.state: "replaced", Visit.change_seq: await next_seq()})
+                .where((Visit.id == body.replaces) & Visit.state.is_in(list(REPLACEABLE)))
+                .returning(Visit.id)
+                .run()
+            )
+            if not replaced:
+                raise InvalidReplacement("The visit was replaced or approved meanwhile.")
+        await _fill_case(body, outcome, form)
+        await audit.record(actor, "create", "visit", [visit_id], detail=body.form_key)
+        seq = await next_seq()
+        await Visit.update({Visit.change_seq: seq}).where(Visit.id == visit_id).run()
+    return True
+
+
+async def _fill_case(body: VisitWrite, outcome: Outcome, form: Form) -> None:
+    """The signal form's `fills:` answers become the case's signal (the authoritative one)."""
+    columns = {
+        "signal.arrears_cents": HouseholdCase.arrears_cents,
+        "signal.arrears_months": HouseholdCase.arrears_months,
+        "signal.signal_date": HouseholdCase.signal_date,
+    }
+    values: dict[Any, Any] = {}
+    for code, value in outcome.answers.items():
+        fact = form.questions[code].spec.fills
+        if fact in columns:
+            values[columns[fact]] = outcome.values[code] if fact.endswith("date") else value
+    if not values:
+        return
+    case = (
+        await HouseholdCase.select(HouseholdCase.version)
+        .where(HouseholdCase.id == body.case_id)
+        .first()
+    )
+    assert case is not None
+    await (
+        HouseholdCase.update(
+            {
+                **values,
+                HouseholdCase.version: case["version"] + 1,
+                HouseholdCase.updated_at: now(),
+                HouseholdCase.change_seq: await next_seq(),
+            }
+        )
+        .where(HouseholdCase.id == body.case_id)
+        .run()
+    )
+
+
+# Attachments --------------------------------------------------------------------------------
+async def store_attachment(
+    actor: Actor, visit_id: uuid.UUID, name: str, content_type: str, data: bytes
+) -> tuple[AttachmentReceipt, bool]:
+    visit = await Visit.select(Visit.worker, Visit.state).where(Visit.id == visit_id).first()
+    if visit is None or visit["worker"] != actor.user_id:
+        reason = "no such visit" if visit is None else "not the visit's worker"
+        await audit.record_refusal(actor, "upload", "visit", visit_id, reason)
+        raise VisitNotFound()
+    declared = await (
+        VisitAttachment.select(*views.ATTACHMENT_COLUMNS)
+        .where((VisitAttachment.visit == visit_id) & (VisitAttachment.name == name))
+        .first()
+        .run()
+    )
+    if declared is None:
+        raise AttachmentNotDeclared(f"The visit declares no attachment {name!r}.")
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != declared["declared_sha256"] or len(data) != declared["declared_size"]:
+        raise AttachmentConflict(
+            "These bytes are not the ones the visit declared under this name.",
+            declared_sha256=declared["declared_sha256"],
+        )
+    if content_type != declared["declared_content_type"]:
+        raise UnsupportedMediaType(
+            f"This attachment was declared as {declared['declared_content_type']}."
+        )
+    if declared["received_at"] is not None:
+        return await _attachment_receipt(visit_id, declared, "duplicate"), False
+    cleaned = await asyncio.to_thread(images.clean, data, content_type)
+    async with write_transaction():
+        updated = await (
+            VisitAttachment.update(
+                {
+                    VisitAttachment.received_at: now(),
+                    VisitAttachment.content: cleaned.content,
+                    VisitAttachment.content_type: cleaned.content_type,
+                    VisitAttachment.width: cleaned.width,
+                    VisitAttachment.height: cleaned.height,
+                }
+            )
+            .where((VisitAttachment.id == declared["id"]) & VisitAttachment.received_at.is_null())
+            .returning(VisitAttachment.id)
+            .run()
+        )
+        if updated:
+            waiting = await VisitAttachment.count().where(
+                (VisitAttachment.visit == visit_id) & VisitAttachment.received_at.is_null()
+            )
+            if waiting == 0:
+                await (
+                    Visit.update({Visit.state: "submitted", Visit.change_seq: await next_seq()})
+                    .where((Visit.id == visit_id) & (Visit.state == "awaiting_attachments"))
+                    .run()
+                )
+            await audit.record(actor, "upload", "visit", [visit_id], detail=name)
+    declared = await (
+        VisitAttachment.select(*views.ATTACHMENT_COLUMNS)
+        .where(VisitAttachment.id == declared["id"])
+        .first()
+        .run()
+    )
+    assert declared is not None
+    return await _attachment_receipt(
+        visit_id, declared, "created" if updated else "duplicate"
+    ), bool(updated)
+
+
+async def _attachment_receipt(
+    visit_id: uuid.UUID, row: dict[str, Any], outcome: str
+) -> AttachmentReceipt:
+    files = (await views.attachments_of([visit_id]))[visit_id]
+    waiting = views.missing(files)
+    return AttachmentReceipt(
+        outcome=outcome,  # type: ignore[arg-type]
+        name=row["name"],
+        stored_content_type=row["content_type"],
+        width=row["width"],
+        height=row["height"],
+        missing_attachments=waiting,
+        complete=not waiting,
+    )
+
+
+# Reading ------------------------------------------------------------------------------------
+async def get_visit(actor: Actor, visit_id: uuid.UUID) -> VisitDetail:
+    row = await _stored(visit_id)
+    facts = (
+        VisitFacts(visit_id, row["household_case"], row["worker"], row["organisation"])
+        if row
+        else None
+    )
+    decision = (
+        get_policy().may_view_visit(actor, facts) if facts else Decision(False, "no such visit")
+    )
+    if row is None or not decision:
+        await audit.record_refusal(actor, "read", "visit", visit_id, decision.reason)
+        raise VisitNotFound()
+    await audit.record(actor, "read", "visit", [visit_id])
+    return (await views.details([row]))[0]
+
+
+async def list_visits(
+    actor: Actor, state: VisitState | None, limit: int, offset: int
+) -> list[VisitSummary]:
+    """A worker's own visits; a supervisor's: every visit of their organisation (the queue)."""
+    from api.accounts.roles import Role
+
+    query = Visit.select(*views.VISIT_COLUMNS).output(load_json=True)
+    if actor.has(Role.SUPERVISOR):
+        query = query.where(Visit.organisation == actor.organisation_id)
+    elif actor.roles & {Role.FIELD_WORKER}:
+        query = query.where(Visit.worker == actor.user_id)
+    else:
+        await audit.record_refusal(actor, "list", "visit", "*", "no case role")
+        raise Forbidden("This account has no access to visits.")
+    if state is not None:
+        query = query.where(Visit.state == state)
+    rows = (
+        await query.order_by(Visit.received_at, ascending=False).limit(limit).offset(offset).run()
+    )
+    await audit.record(actor, "read", "visit", [row["id"] for row in rows], detail="list")
+    return await views.summaries(rows)
