@@ -12,7 +12,7 @@ from litestar.static_files import create_static_files_router
 
 from api.accounts.controllers import AdminController, AuthController, MeController
 from api.accounts.services import SessionContext
-from api.cases.controllers import CaseController
+from api.cases.controllers import CaseController, ConflictController
 from api.covenant.loader import load_covenant
 from api.forms.catalogue import get_registry
 from api.forms.controllers import FormController
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         MeController,
         AdminController,
         CaseController,
+        ConflictController,
         FormController,
         VisitController,
         SyncController,

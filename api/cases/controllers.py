@@ -9,7 +9,8 @@ from litestar import Controller, Response, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from api.cases import services
+from api.cases import conflicts, services
+from api.cases.conflicts import ConflictView, Resolution
 from api.cases.schemas import (
     AssignmentWrite,
     CaseDetail,
@@ -77,3 +78,25 @@ class CaseController(Controller):
     ) -> CaseDetail:
         """Hand the case director role to another person, recorded on the timeline."""
         return await services.hand_over_direction(actor, case_id, data)
+
+
+class ConflictController(Controller):
+    path = "/api/conflicts"
+    tags = ["cases"]
+    dependencies = {"actor": Provide(provide_actor)}
+    request_max_body_size = CASE_BODY
+
+    @get("/", operation_id="listConflicts")
+    async def list_conflicts(self, actor: NamedDependency[Actor]) -> list[ConflictView]:
+        """Stale case edits, kept whole, on the cases I may edit."""
+        return await conflicts.list_conflicts(actor)
+
+    @post("/{conflict_id:str}/resolve", operation_id="resolveConflict", status_code=200)
+    async def resolve(
+        self,
+        actor: NamedDependency[Actor],
+        conflict_id: FromPath[uuid.UUID],
+        data: JSONBody[Resolution],
+    ) -> CaseDetail:
+        """Keep the current case, or apply the kept edit on top of it (recorded on the timeline)."""
+        return await conflicts.resolve(actor, conflict_id, data)

@@ -150,6 +150,15 @@ PROBES: dict[str, Probe] = {
         raw=(kitchen_table_files()["signature_worker.png"], "image/png"),
     ),
     "pullChanges": Probe("GET", "/api/sync/changes", CASE_PEOPLE),
+    "listConflicts": Probe("GET", "/api/conflicts", CASE_PEOPLE),
+    # No conflict has this id: everyone gets a problem, nobody learns anything.
+    "resolveConflict": Probe(
+        "POST",
+        "/api/conflicts/{conflict_id}/resolve",
+        frozenset(),
+        body=lambda w, who: {"decision": "keep_current"},
+        params={"conflict_id": "{fresh}"},
+    ),
     "assignWorker": Probe(
         "POST",
         "/api/cases/{case_id}/assignments",
@@ -206,6 +215,7 @@ async def test_operation_ids_read_as_verbs(client):
         "assign",
         "hand",
         "pull",
+        "resolve",
     )
     for operation_id in await openapi_operations(client):
         assert operation_id.startswith(verbs), operation_id
