@@ -31,7 +31,7 @@ async def test_a_stale_edit_is_listed_with_its_whole_body(client):
 
 async def test_applying_the_kept_edit_puts_it_on_top_of_the_current_case(client):
     headers = await headers_for(client, "fieldworker")
-    case_id, conflict_id = await stale_edit(client, headers)
+    _case_id, conflict_id = await stale_edit(client, headers)
     response = await client.post(
         f"/api/conflicts/{conflict_id}/resolve",
         headers=headers,
@@ -51,7 +51,7 @@ async def test_applying_the_kept_edit_puts_it_on_top_of_the_current_case(client)
 
 async def test_keeping_the_current_case_leaves_it_as_it_is(client):
     headers = await headers_for(client, "fieldworker")
-    case_id, conflict_id = await stale_edit(client, headers)
+    _case_id, conflict_id = await stale_edit(client, headers)
     response = await client.post(
         f"/api/conflicts/{conflict_id}/resolve", headers=headers, json={"decision": "keep_current"}
     )
