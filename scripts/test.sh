@@ -33,6 +33,9 @@ PY
 stage "ruff" "$venv/bin/ruff" check api visit_forms tests
 stage "ruff format" "$venv/bin/ruff" format --check api visit_forms tests
 stage "mypy" "$venv/bin/mypy"
+# The tablet's data layer (IndexedDB via fake-indexeddb, the outbox against a strict fake server).
+stage "npm ci (pwa)" npm --prefix pwa ci --no-audit --no-fund --silent
+stage "vitest" npm --prefix pwa test --silent
 stage "pytest on SQLite" env KEUKENTAFEL_TEST_BACKEND=sqlite "$venv/bin/pytest" -q "$@"
 if postgres_reachable; then
   stage "pytest on PostgreSQL" env KEUKENTAFEL_TEST_BACKEND=postgres \
