@@ -50,21 +50,21 @@ async def changes(actor: Actor, cursor: str | None) -> Changes:
         if held
         else []
     )
+    # A held case changed when the case itself or this user's assignment to it did.
+    numbered = {row["id"]: max(row["change_seq"], assigned[row["id"]]) for row in rows}
     changed = sorted(
-        (max(row["change_seq"], assigned[row["id"]]), row["id"])
-        for row in rows
+        (seq, case_id)
+        for case_id, seq in numbered.items()
         # The first sync takes everything held, also what was seeded before any numbering.
-        if (since == 0 or since < max(row["change_seq"], assigned[row["id"]]))
-        and max(row["change_seq"], assigned[row["id"]]) <= upto
+        if (since == 0 or since < seq) and seq <= upto
     )
     page = changed[:PAGE_SIZE]
     more = len(changed) > PAGE_SIZE
     until = page[-1][0] if more else upto
-    removed = sorted(
-        {case_id for case_id, seq in ended.items() if since < seq <= until and since > 0}
-        | (set(assigned) - held if since > 0 else set()) - held,
-        key=str,
-    )
+    # On the first sync the device holds nothing, so there is nothing to forget.
+    ended_now = {case_id for case_id, seq in ended.items() if since < seq <= until}
+    no_longer_allowed = set(assigned) - held
+    removed = sorted((ended_now | no_longer_allowed) - held if since > 0 else set(), key=str)
     visit_rows = await (
         Visit.select(*visit_views.VISIT_COLUMNS)
         .where(
@@ -83,7 +83,7 @@ async def changes(actor: Actor, cursor: str | None) -> Changes:
         cursor=encode_cursor(until),
         more=more,
         cases=cases,
-        removed_case_ids=list(removed),
+        removed_case_ids=removed,
         visits=await visit_views.summaries(visit_rows),
         forms=form_summaries(),
     )
