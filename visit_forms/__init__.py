@@ -12,6 +12,7 @@ from visit_forms.engine import (
     defaults,
     evaluate_form,
     suggest_followups,
+    suggestions_for,
     validate,
 )
 from visit_forms.export import export_definition
@@ -34,5 +35,6 @@ __all__ = [
     "load_file",
     "load_published",
     "suggest_followups",
+    "suggestions_for",
     "validate",
 ]

@@ -126,7 +126,11 @@ def validate(form: Form, answers: Any, *, today: dt.date) -> list[FieldError]:
 
 def suggest_followups(form: Form, answers: Any, *, today: dt.date) -> list[Suggestion]:
     """Suggestions from the form's rules, read on the cleaned answers (irrelevant ones gone)."""
-    outcome = evaluate_form(form, answers, today=today)
+    return suggestions_for(form, evaluate_form(form, answers, today=today), today=today)
+
+
+def suggestions_for(form: Form, outcome: Outcome, *, today: dt.date) -> list[Suggestion]:
+    """The same, for answers already evaluated (a server receiving a visit evaluates once)."""
     scope = Scope(lookup=outcome.values.get, today=today)
     return [
         Suggestion(rule.code, rule.recipient_kind, rule.need, tuple(rule.categories))

@@ -83,10 +83,10 @@ async def resolve(actor: Actor, conflict_id: uuid.UUID, resolution: Resolution) 
     if row is None:
         raise ConflictNotFound()
     case_id = row["household_case"]
-    facts = await services._facts_or_refuse(actor, case_id, "resolve_conflict")
+    facts = await services.facts_or_refuse(actor, case_id, "resolve_conflict")
     decision = get_policy().may_edit_case(actor, facts)
     if not decision:
-        await services._refuse(actor, "resolve_conflict", case_id, decision)
+        await services.refuse(actor, "resolve_conflict", case_id, decision)
     async with write_transaction():
         marked = await (
             CaseConflict.update(
@@ -112,7 +112,7 @@ async def resolve(actor: Actor, conflict_id: uuid.UUID, resolution: Resolution) 
         ).run()
         await audit.record(actor, "resolve_conflict", "case", [case_id], detail=resolution.decision)
     if resolution.decision == "apply_mine":
-        current = await services._current_version(case_id)
+        current = await services.current_version(case_id)
         kept = msgspec.convert({**row["body"], "base_version": current}, CaseWrite)
         # A further edit racing this one is kept as a new conflict, never lost.
         detail, _ = await services.put_case(actor, case_id, kept)

@@ -94,7 +94,7 @@ async def load_person(user_id: uuid.UUID) -> PersonFacts | None:
     )
 
 
-async def _facts_or_refuse(actor: Actor, case_id: uuid.UUID, action: str) -> CaseFacts:
+async def facts_or_refuse(actor: Actor, case_id: uuid.UUID, action: str) -> CaseFacts:
     """The case's facts if the actor may see it; otherwise an audited, non-disclosing 404."""
     facts = (await load_facts([case_id])).get(case_id)
     decision = (
@@ -106,7 +106,7 @@ async def _facts_or_refuse(actor: Actor, case_id: uuid.UUID, action: str) -> Cas
     return facts
 
 
-async def _refuse(actor: Actor, action: str, case_id: uuid.UUID, decision: Decision) -> None:
+async def refuse(actor: Actor, action: str, case_id: uuid.UUID, decision: Decision) -> None:
     await audit.record_refusal(actor, action, "case", case_id, decision.reason)
     raise Forbidden(decision.reason)
 
@@ -156,7 +156,7 @@ async def list_cases(
 
 
 async def get_case(actor: Actor, case_id: uuid.UUID) -> CaseDetail:
-    facts = await _facts_or_refuse(actor, case_id, "read")
+    facts = await facts_or_refuse(actor, case_id, "read")
     detail = await views.detail(case_id, actor, facts)
     await audit.record(actor, "read", "case", [case_id])
     return detail
@@ -243,14 +243,14 @@ async def put_case(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> tuple[C
     if not existing and body.base_version is None:
         decision = get_policy().may_create_case(actor)
         if not decision:
-            await _refuse(actor, "create", case_id, decision)
+            await refuse(actor, "create", case_id, decision)
         if await _create(actor, case_id, body):
             facts = (await load_facts([case_id]))[case_id]
             return await views.detail(case_id, actor, facts), True
-    facts = await _facts_or_refuse(actor, case_id, "update")
+    facts = await facts_or_refuse(actor, case_id, "update")
     decision = get_policy().may_edit_case(actor, facts)
     if not decision:
-        await _refuse(actor, "update", case_id, decision)
+        await refuse(actor, "update", case_id, decision)
     await _update(actor, case_id, body)
     facts = (await load_facts([case_id]))[case_id]
     return await views.detail(case_id, actor, facts), False
@@ -312,7 +312,7 @@ async def _update(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> None:
         if applied:
             conflict = None
         else:
-            current = await _current_version(case_id)
+            current = await current_version(case_id)
             conflict_id = uuid.uuid4()
             await CaseConflict.insert(
                 CaseConflict(
@@ -339,7 +339,7 @@ async def _update(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> None:
         raise conflict
 
 
-async def _current_version(case_id: uuid.UUID) -> int:
+async def current_version(case_id: uuid.UUID) -> int:
     row = (
         await HouseholdCase.select(HouseholdCase.version)
         .where(HouseholdCase.id == case_id)
@@ -408,13 +408,13 @@ async def _assign(actor: Actor, case_id: uuid.UUID, user_id: uuid.UUID) -> None:
 
 
 async def set_assignment(actor: Actor, case_id: uuid.UUID, body: AssignmentWrite) -> CaseDetail:
-    facts = await _facts_or_refuse(actor, case_id, "assign")
+    facts = await facts_or_refuse(actor, case_id, "assign")
     worker = await load_person(body.user_id)
     if worker is None:
         raise NotFound("No such user.", field="user_id")
     decision = get_policy().may_assign(actor, facts, worker)
     if not decision:
-        await _refuse(actor, "assign", case_id, decision)
+        await refuse(actor, "assign", case_id, decision)
     async with write_transaction():
         if body.assigned:
             await _add_participant(actor, case_id, worker.organisation_id)
@@ -447,13 +447,13 @@ async def hand_over_direction(
     actor: Actor, case_id: uuid.UUID, body: DirectorHandover
 ) -> CaseDetail:
     """The explicit, recorded handover of the case director role ("1 gezin, 1 regisseur")."""
-    facts = await _facts_or_refuse(actor, case_id, "handover")
+    facts = await facts_or_refuse(actor, case_id, "handover")
     new_director = await load_person(body.user_id)
     if new_director is None:
         raise NotFound("No such user.", field="user_id")
     decision = get_policy().may_hand_over_direction(actor, facts, new_director)
     if not decision:
-        await _refuse(actor, "handover", case_id, decision)
+        await refuse(actor, "handover", case_id, decision)
     async with write_transaction():
         await (
             HouseholdCase.update(

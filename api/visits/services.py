@@ -47,7 +47,7 @@ from api.visits.schemas import (
     VisitWrite,
 )
 from api.visits.tables import Visit, VisitAttachment
-from visit_forms import Form, Outcome, evaluate_form, suggest_followups
+from visit_forms import Form, Outcome, evaluate_form, suggestions_for
 
 REPLACEABLE = ("awaiting_attachments", "submitted", "returned")
 
@@ -110,7 +110,7 @@ async def record_visit(
             "need_en": suggestion.need.en,
             "categories": list(suggestion.categories),
         }
-        for suggestion in suggest_followups(form, body.answers, today=body.visited_on)
+        for suggestion in suggestions_for(form, outcome, today=body.visited_on)
     ]
     created = await _insert(actor, visit_id, body, digest, outcome, suggestions, form)
     stored = await _stored(visit_id)
@@ -269,17 +269,11 @@ async def _fill_case(body: VisitWrite, outcome: Outcome, form: Form) -> None:
             values[columns[fact]] = outcome.values[code] if fact.endswith("date") else value
     if not values:
         return
-    case = (
-        await HouseholdCase.select(HouseholdCase.version)
-        .where(HouseholdCase.id == body.case_id)
-        .first()
-    )
-    assert case is not None
     await (
         HouseholdCase.update(
             {
                 **values,
-                HouseholdCase.version: case["version"] + 1,
+                HouseholdCase.version: HouseholdCase.version + 1,
                 HouseholdCase.updated_at: now(),
                 HouseholdCase.change_seq: await next_seq(),
             }
@@ -298,12 +292,7 @@ async def store_attachment(
         reason = "no such visit" if visit is None else "not the visit's worker"
         await audit.record_refusal(actor, "upload", "visit", visit_id, reason)
         raise VisitNotFound()
-    declared = await (
-        VisitAttachment.select(*views.ATTACHMENT_COLUMNS)
-        .where((VisitAttachment.visit == visit_id) & (VisitAttachment.name == name))
-        .first()
-        .run()
-    )
+    declared = await _declared(visit_id, name)
     if declared is None:
         raise AttachmentNotDeclared(f"The visit declares no attachment {name!r}.")
     digest = hashlib.sha256(data).hexdigest()
@@ -345,16 +334,20 @@ async def store_attachment(
                     .run()
                 )
             await audit.record(actor, "upload", "visit", [visit_id], detail=name)
-    declared = await (
-        VisitAttachment.select(*views.ATTACHMENT_COLUMNS)
-        .where(VisitAttachment.id == declared["id"])
-        .first()
-        .run()
-    )
+    declared = await _declared(visit_id, name)
     assert declared is not None
     return await _attachment_receipt(
         visit_id, declared, "created" if updated else "duplicate"
     ), bool(updated)
+
+
+async def _declared(visit_id: uuid.UUID, name: str) -> dict[str, Any] | None:
+    return await (
+        VisitAttachment.select(*views.ATTACHMENT_COLUMNS)
+        .where((VisitAttachment.visit == visit_id) & (VisitAttachment.name == name))
+        .first()
+        .run()
+    )
 
 
 async def _attachment_receipt(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from api.cases.schemas import PersonRef
 from api.cases.views import References
 from api.visits.schemas import AttachmentState, Suggestion, VisitDetail, VisitSummary
 from api.visits.tables import Visit, VisitAttachment
@@ -32,14 +33,23 @@ def missing(attachments: list[dict[str, Any]]) -> list[str]:
     return [row["name"] for row in attachments if row["received_at"] is None]
 
 
-async def details(rows: list[dict[str, Any]]) -> list[VisitDetail]:
+async def _workers_and_files(
+    rows: list[dict[str, Any]],
+) -> list[tuple[dict[str, Any], PersonRef, list[dict[str, Any]]]]:
+    """Each row with its worker and its attachments, in two queries for the whole list."""
     refs = await References.load([], user_ids={row["worker"] for row in rows})
     attachments = await attachments_of([row["id"] for row in rows])
-    result = []
+    found = []
     for row in rows:
         worker = refs.person(row["worker"])
         assert worker is not None
-        files = attachments[row["id"]]
+        found.append((row, worker, attachments[row["id"]]))
+    return found
+
+
+async def details(rows: list[dict[str, Any]]) -> list[VisitDetail]:
+    result = []
+    for row, worker, files in await _workers_and_files(rows):
         result.append(
             VisitDetail(
                 id=row["id"],
@@ -72,12 +82,8 @@ async def details(rows: list[dict[str, Any]]) -> list[VisitDetail]:
 
 
 async def summaries(rows: list[dict[str, Any]]) -> list[VisitSummary]:
-    refs = await References.load([], user_ids={row["worker"] for row in rows})
-    attachments = await attachments_of([row["id"] for row in rows])
     result = []
-    for row in rows:
-        worker = refs.person(row["worker"])
-        assert worker is not None
+    for row, worker, files in await _workers_and_files(rows):
         result.append(
             VisitSummary(
                 id=row["id"],
@@ -87,7 +93,7 @@ async def summaries(rows: list[dict[str, Any]]) -> list[VisitSummary]:
                 visited_on=row["visited_on"],
                 worker=worker,
                 state=row["state"],
-                missing_attachments=missing(attachments[row["id"]]),
+                missing_attachments=missing(files),
                 replaces=row["replaces"],
             )
         )
