@@ -309,34 +309,56 @@ async def _update(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> None:
             # that agrees with what is stored. Either way nothing is lost.
             return
         applied = body.base_version == current and await _apply_update(actor, case_id, row, body)
-        if applied:
-            conflict = None
-        else:
-            current = await current_version(case_id)
-            conflict_id = uuid.uuid4()
-            await CaseConflict.insert(
-                CaseConflict(
-                    id=conflict_id,
-                    household_case=case_id,
-                    submitted_by=actor.user_id,
-                    device=actor.device_id,
-                    base_version=body.base_version or 0,
-                    current_version=current,
-                    body=msgspec.to_builtins(body),
-                    submitted_at=now(),
-                )
-            ).run()
-            await _event(actor, case_id, "conflict_kept", {"conflict_id": str(conflict_id)})
-            await audit.record(actor, "update", "case", [case_id], detail="stale, kept as conflict")
-            conflict = CaseConflictError(
-                f"The case is at version {current}; this edit was based on "
-                f"{body.base_version}. It was kept for a person to resolve.",
-                conflict_id=str(conflict_id),
-                current_version=current,
-            )
+        conflict = None if applied else await _keep_conflict(actor, case_id, body)
     # Raised after the transaction committed: the conflict is kept, the answer is still 409.
     if conflict is not None:
         raise conflict
+
+
+async def _keep_conflict(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> CaseConflictError:
+    """Keep a stale edit whole for a person to resolve; a resend of it keeps nothing twice."""
+    current = await current_version(case_id)
+    submitted = msgspec.to_builtins(body)
+    conflict_id = await _kept_conflict(actor, case_id, submitted)
+    if conflict_id is None:
+        conflict_id = uuid.uuid4()
+        await CaseConflict.insert(
+            CaseConflict(
+                id=conflict_id,
+                household_case=case_id,
+                submitted_by=actor.user_id,
+                device=actor.device_id,
+                base_version=body.base_version or 0,
+                current_version=current,
+                body=submitted,
+                submitted_at=now(),
+            )
+        ).run()
+        await _event(actor, case_id, "conflict_kept", {"conflict_id": str(conflict_id)})
+        await audit.record(actor, "update", "case", [case_id], detail="stale, kept as conflict")
+    return CaseConflictError(
+        f"The case is at version {current}; this edit was based on "
+        f"{body.base_version}. It was kept for a person to resolve.",
+        conflict_id=str(conflict_id),
+        current_version=current,
+    )
+
+
+async def _kept_conflict(
+    actor: Actor, case_id: uuid.UUID, submitted: dict[str, Any]
+) -> uuid.UUID | None:
+    """The unresolved conflict this very edit already made: a resend after a lost 409."""
+    rows = (
+        await CaseConflict.select(CaseConflict.id, CaseConflict.body)
+        .where(
+            (CaseConflict.household_case == case_id)
+            & (CaseConflict.submitted_by == actor.user_id)
+            & CaseConflict.resolved_at.is_null()
+        )
+        .output(load_json=True)
+        .run()
+    )
+    return next((row["id"] for row in rows if row["body"] == submitted), None)
 
 
 async def current_version(case_id: uuid.UUID) -> int:

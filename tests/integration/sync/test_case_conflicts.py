@@ -57,3 +57,19 @@ async def test_keeping_the_current_case_leaves_it_as_it_is(client):
     )
     assert response.status_code == 200
     assert response.json()["process_step"] == "contact_attempts"
+
+
+async def test_a_stale_edit_sent_again_after_a_lost_answer_is_kept_once(client):
+    headers = await headers_for(client, "fieldworker")
+    case_id, created = await create_case(client, headers)
+    fresh = case_body(base_version=created["version"], process_step="contact_attempts")
+    await client.put(f"/api/cases/{case_id}", headers=headers, json=fresh)
+    stale = case_body(base_version=created["version"], process_step="kitchen_table_visit")
+    first = await client.put(f"/api/cases/{case_id}", headers=headers, json=stale)
+    again = await client.put(f"/api/cases/{case_id}", headers=headers, json=stale)
+    assert again.status_code == first.status_code == 409
+    assert again.json()["conflict_id"] == first.json()["conflict_id"]
+    listed = (await client.get("/api/conflicts", headers=headers)).json()
+    assert [c["id"] for c in listed if c["case_id"] == str(case_id)] == [
+        first.json()["conflict_id"]
+    ]
