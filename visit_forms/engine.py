@@ -85,13 +85,22 @@ class _Run:
         code, _, index = head.partition("[")
         return (
             self.position.get(code, -1),
-            int(index.rstrip("]")) if index else -1,
+            _item_index(index),
             self.position.get(inner, -1) if inner else -1,
             len(self.errors),
         )
 
     def scope(self, item: dict[str, Value] | None = None, current: Value = None) -> Scope:
         return Scope(lookup=self.values.get, today=self.today, current=current, item=item or {})
+
+
+def _item_index(text: str) -> int:
+    """The item index in an error path; -1 when there is none, as for an unknown key like
+    `x[abc]` a client sent (which must give an error, not a crash)."""
+    try:
+        return int(text.rstrip("]")) if text else -1
+    except ValueError:
+        return -1
 
 
 def evaluate_form(form: Form, answers: Any, *, today: dt.date) -> Outcome:
