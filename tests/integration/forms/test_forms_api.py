@@ -16,17 +16,20 @@ async def test_forms_need_a_signed_in_device(client: AsyncTestClient) -> None:
     assert response.json()["code"] == "not_authenticated"
 
 
-async def test_a_worker_lists_the_four_published_forms(client: AsyncTestClient) -> None:
+async def test_a_worker_lists_every_published_form_version(client: AsyncTestClient) -> None:
     response = await client.get("/api/forms", headers=await headers_for(client, "fieldworker"))
     assert response.status_code == 200
     forms = {(form["key"], form["version"]): form for form in response.json()}
     assert set(forms) == {
         ("signaal_huurachterstand", 1),
         ("keukentafelgesprek", 1),
+        ("keukentafelgesprek", 2),
         ("vervolgbezoek", 1),
         ("casusoverleg", 1),
     }
-    kitchen = forms[("keukentafelgesprek", 1)]
+    # Version 1 stays served for drafts begun on it; new visits start on version 2.
+    assert forms[("keukentafelgesprek", 1)]["latest"] is False
+    kitchen = forms[("keukentafelgesprek", 2)]
     assert kitchen["title"]["nl"] == "Keukentafelgesprek"
     assert kitchen["latest"] is True
 
