@@ -17,6 +17,7 @@ from api.covenant.loader import load_covenant
 from api.forms.catalogue import get_registry
 from api.forms.controllers import FormController
 from api.keys import load_keys
+from api.lib.app_shell import app_shell_router
 from api.lib.db import engine, prepare_sqlite
 from api.lib.problems import EXCEPTION_HANDLERS, require_json_bodies
 from api.settings import Settings, get_settings
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         SyncController,
     ]
     if (settings.pwa_dist / "index.html").exists():
+        route_handlers.append(app_shell_router(settings.pwa_dist))
         route_handlers.append(
             create_static_files_router(
                 path="/",

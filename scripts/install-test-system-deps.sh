@@ -3,7 +3,8 @@
 # with libnss3-tools for pdfsig's certificate database. Installed only where missing, as root.
 set -euo pipefail
 missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# The browser tests launch this path (tests/browser/harness.py), not whatever is on PATH.
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v pdfsig >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v certutil >/dev/null 2>&1 || missing+=(libnss3-tools)
 if [ ${#missing[@]} -eq 0 ]; then

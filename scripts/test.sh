@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole suite: lint and types, then the tests on SQLite, then again on PostgreSQL wherever
-# one is reachable. KEUKENTAFEL_REQUIRE_POSTGRES=1 (CI) turns an unreachable PostgreSQL into a
-# failure instead of a skipped stage.
+# one is reachable, then the browser tests in Chromium. KEUKENTAFEL_REQUIRE_POSTGRES=1 (CI) turns
+# an unreachable PostgreSQL into a failure instead of a skipped stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${VENV:-.venv}
@@ -36,7 +36,8 @@ stage "mypy" "$venv/bin/mypy"
 # The tablet's data layer (IndexedDB via fake-indexeddb, the outbox against a strict fake server).
 stage "npm ci (pwa)" npm --prefix pwa ci --no-audit --no-fund --silent
 stage "vitest" npm --prefix pwa test --silent
-stage "pytest on SQLite" env KEUKENTAFEL_TEST_BACKEND=sqlite "$venv/bin/pytest" -q "$@"
+# The browser tests run once, in a stage of their own below.
+stage "pytest on SQLite" env KEUKENTAFEL_TEST_BACKEND=sqlite "$venv/bin/pytest" -q -m "not browser" "$@"
 if postgres_reachable; then
   stage "pytest on PostgreSQL" env KEUKENTAFEL_TEST_BACKEND=postgres \
     "$venv/bin/pytest" -q -m database "$@"
@@ -46,3 +47,9 @@ elif [ "${KEUKENTAFEL_REQUIRE_POSTGRES:-0}" = "1" ]; then
 else
   echo "== pytest on PostgreSQL: skipped (no server reachable)"
 fi
+# End to end in Debian's Chromium against the real server and the built PWA; the fixtures start
+# one server on SQLite and one on a throwaway PostgreSQL database. KEUKENTAFEL_REQUIRE_BROWSER=1
+# makes a missing Chromium, a skipped or a deselected browser test fail the stage (no cache:
+# nothing from an earlier run may narrow it).
+stage "browser tests (Chromium)" env KEUKENTAFEL_TEST_BACKEND=sqlite KEUKENTAFEL_REQUIRE_BROWSER=1 \
+  "$venv/bin/pytest" -q -p no:cacheprovider tests/browser

@@ -3,10 +3,10 @@
  * (tests/vectors/bodies.json, built by tests/vectors/bodies.py from the server's VisitWrite):
  * the tablet's canonical text and SHA-256 must be the server's, byte for byte.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../src/sync/canonical';
 import { sha256Hex } from '../src/sync/hash';
+import bodiesJson from '../../tests/vectors/bodies.json';
 
 interface BodyVector {
   name: string;
@@ -15,8 +15,7 @@ interface BodyVector {
   sha256: string;
 }
 
-const file = new URL('../../tests/vectors/bodies.json', import.meta.url);
-const vectors = (JSON.parse(readFileSync(file, 'utf-8')) as { bodies: BodyVector[] }).bodies;
+const vectors = (bodiesJson as { bodies: BodyVector[] }).bodies;
 
 describe('visit body vectors shared with the server', () => {
   it('has vectors to check', () => {

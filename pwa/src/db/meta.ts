@@ -1,6 +1,6 @@
 /** Typed access to the key/value `meta` table: one place that names every key. */
 import type { KeukentafelDb } from './database';
-import type { RecordProblem } from './types';
+import type { RecordProblem, StoredSession } from './types';
 
 export interface MetaValues {
   /** The pull cursor; written only in the transaction that stored its page. */
@@ -9,6 +9,10 @@ export interface MetaValues {
   last_error: RecordProblem | null;
   /** Cases whose edit came back as case_conflict: fetched again after the next pull. */
   cases_to_refresh: string[];
+  /** Who is signed in on this device; null after logging out. */
+  session: StoredSession | null;
+  /** This tablet's enrolment, kept across sign-ins so it stays one device for the server. */
+  device_id: string;
 }
 
 export type MetaKey = keyof MetaValues;

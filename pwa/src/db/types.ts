@@ -92,6 +92,24 @@ export interface ChangesPage {
   forms: FormSummary[];
 }
 
+/** The signed-in user as `POST /api/auth/login` returns it. */
+export interface SessionUser {
+  id: string;
+  username: string;
+  display_name: string;
+  organisation: { id: string; name: string; kind: string };
+  roles: string[];
+}
+
+export interface StoredSession {
+  access_token: string;
+  refresh_token: string;
+  device_id: string;
+  /** Epoch ms at which the access token expires. */
+  expires_at: number;
+  user: SessionUser;
+}
+
 // --- Rows ------------------------------------------------------------------------------------
 
 /** Why a record was set aside or last failed: what the worker sees and can hand over. */

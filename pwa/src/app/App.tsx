@@ -1,0 +1,49 @@
+/** The app: sign-in first, then the worker's screens, all working offline from IndexedDB. */
+import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
+import { useEffect } from 'preact/hooks';
+import { session } from './session';
+import { Layout } from './components/Layout';
+import { Login } from './screens/Login';
+import { Cases } from './screens/Cases';
+import { CaseView } from './screens/CaseView';
+import { VisitForm } from './screens/VisitForm';
+import { MyVisits } from './screens/MyVisits';
+import { SyncPage } from './screens/SyncPage';
+import { Admin } from './screens/Admin';
+
+function Redirect({ to }: { to: string }) {
+  const { route } = useLocation();
+  useEffect(() => route(to, true), [to]);
+  return null;
+}
+
+function SignedIn() {
+  return (
+    <Layout>
+      <Router>
+        <Route path="/zaken" component={Cases} />
+        <Route path="/zaken/:id" component={CaseView} />
+        <Route path="/bezoek/:id" component={VisitForm} />
+        <Route path="/bezoeken" component={MyVisits} />
+        <Route path="/sync" component={SyncPage} />
+        <Route path="/beheer" component={Admin} />
+        <Route default component={() => <Redirect to="/zaken" />} />
+      </Router>
+    </Layout>
+  );
+}
+
+export function App() {
+  return (
+    <LocationProvider>
+      {session.value ? (
+        <SignedIn />
+      ) : (
+        <Router>
+          <Route path="/inloggen" component={Login} />
+          <Route default component={() => <Redirect to="/inloggen" />} />
+        </Router>
+      )}
+    </LocationProvider>
+  );
+}

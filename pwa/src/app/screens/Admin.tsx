@@ -1,0 +1,280 @@
+/** The functional administrator's screens: users (create, disable, set a password) and devices. */
+import { useEffect, useState } from 'preact/hooks';
+import { callApi } from '../online';
+import { formatDateTime, t } from '../i18n';
+import { syncStatus } from '../services';
+
+interface Organisation {
+  id: string;
+  name: string;
+  kind: string;
+}
+interface User {
+  id: string;
+  username: string;
+  display_name: string;
+  organisation: Organisation;
+  roles: string[];
+  active: boolean;
+}
+interface Device {
+  id: string;
+  name: string;
+  username: string;
+  enrolled_at: string;
+  last_seen_at: string | null;
+  session_active: boolean;
+  revoked_at: string | null;
+}
+
+const ROLES = ['field_worker', 'supervisor', 'functional_admin'];
+
+export function Admin() {
+  const m = t.value.admin;
+  const [users, setUsers] = useState<User[] | null>(null);
+  const [devices, setDevices] = useState<Device[] | null>(null);
+  const [organisations, setOrganisations] = useState<Organisation[]>([]);
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+
+  async function load() {
+    const [u, d, o] = await Promise.all([
+      callApi<User[]>('GET', '/api/admin/users'),
+      callApi<Device[]>('GET', '/api/admin/devices'),
+      callApi<Organisation[]>('GET', '/api/admin/organisations'),
+    ]);
+    setUsers(u.data);
+    setDevices(d.data);
+    setOrganisations(o.data ?? []);
+    if (!u.ok && u.status === 0) setMessage({ text: m.needsNetwork, error: true });
+  }
+
+  useEffect(() => {
+    void load();
+  }, []);
+
+  async function act(method: string, path: string, body: unknown, success: string) {
+    const answer = await callApi(method, path, body);
+    setMessage(
+      answer.ok
+        ? { text: success, error: false }
+        : { text: answer.detail ?? t.value.errors.network, error: true },
+    );
+    if (answer.ok) await load();
+    return answer.ok;
+  }
+
+  const offline = syncStatus.value?.online === false;
+  return (
+    <>
+      <h1>{m.title}</h1>
+      {offline && <p class="notice warn-box">{m.needsNetwork}</p>}
+      {message && (
+        <p class={message.error ? 'error' : 'notice'} role={message.error ? 'alert' : 'status'} data-testid="admin-message">
+          {message.text}
+        </p>
+      )}
+      <section aria-labelledby="users">
+        <h2 id="users">{m.users}</h2>
+        <NewUser organisations={organisations} onCreate={(body, name) => act('POST', '/api/admin/users', body, m.created(name))} />
+        {users && (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{m.username}</th>
+                  <th scope="col">{m.displayName}</th>
+                  <th scope="col">{m.organisation}</th>
+                  <th scope="col">{m.roles}</th>
+                  <th scope="col">{m.status}</th>
+                  <th scope="col">{m.actions}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {users.map((user) => (
+                  <UserRow key={user.id} user={user} act={act} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <section aria-labelledby="devices">
+        <h2 id="devices">{m.devices}</h2>
+        {devices && (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{m.deviceName}</th>
+                  <th scope="col">{m.user}</th>
+                  <th scope="col">{m.enrolled}</th>
+                  <th scope="col">{m.lastSeen}</th>
+                  <th scope="col">{m.status}</th>
+                  <th scope="col">{m.actions}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {devices.map((device) => (
+                  <tr key={device.id} data-testid="device-row">
+                    <td>{device.name}</td>
+                    <td>{device.username}</td>
+                    <td>{formatDateTime(device.enrolled_at)}</td>
+                    <td>{device.last_seen_at ? formatDateTime(device.last_seen_at) : '–'}</td>
+                    <td>{device.revoked_at ? m.revoked : m.active}</td>
+                    <td>
+                      {!device.revoked_at && (
+                        <button
+                          type="button"
+                          class="danger"
+                          onClick={() => {
+                            if (confirm(m.revokeConfirm(device.name))) {
+                              void act('POST', `/api/admin/devices/${device.id}/revoke`, undefined, m.revoked);
+                            }
+                          }}
+                        >
+                          {m.revoke}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
+
+type Act = (method: string, path: string, body: unknown, success: string) => Promise<boolean>;
+
+function UserRow({ user, act }: { user: User; act: Act }) {
+  const m = t.value.admin;
+  const [password, setPassword] = useState('');
+  return (
+    <tr data-testid="user-row">
+      <td>{user.username}</td>
+      <td>{user.display_name}</td>
+      <td>{user.organisation.name}</td>
+      <td>{user.roles.map((role) => m.roleNames[role] ?? role).join(', ')}</td>
+      <td>{user.active ? m.active : m.disabled}</td>
+      <td class="actions">
+        <button
+          type="button"
+          class="secondary"
+          onClick={() =>
+            void act('POST', `/api/admin/users/${user.id}/${user.active ? 'disable' : 'enable'}`, undefined, user.active ? m.disabled : m.active)
+          }
+        >
+          {user.active ? m.disable : m.enable}
+        </button>
+        <form
+          class="inline"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void act('POST', `/api/admin/users/${user.id}/reset-password`, { new_password: password }, m.passwordReset(user.display_name)).then(
+              (ok) => ok && setPassword(''),
+            );
+          }}
+        >
+          <label>
+            <span class="visually-hidden">
+              {m.newPassword} ({user.username})
+            </span>
+            <input
+              type="password"
+              autoComplete="new-password"
+              minLength={12}
+              required
+              value={password}
+              placeholder={m.newPassword}
+              onInput={(event) => setPassword(event.currentTarget.value)}
+            />
+          </label>
+          <button type="submit" class="secondary">
+            {m.resetPassword}
+          </button>
+        </form>
+      </td>
+    </tr>
+  );
+}
+
+function NewUser({
+  organisations,
+  onCreate,
+}: {
+  organisations: Organisation[];
+  onCreate: (body: unknown, name: string) => Promise<boolean>;
+}) {
+  const m = t.value.admin;
+  const [username, setUsername] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [organisationId, setOrganisationId] = useState('');
+  const [roles, setRoles] = useState<string[]>(['field_worker']);
+  const [password, setPassword] = useState('');
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    const ok = await onCreate(
+      { username, display_name: displayName, organisation_id: organisationId || organisations[0]?.id, roles, password },
+      displayName,
+    );
+    if (ok) {
+      setUsername('');
+      setDisplayName('');
+      setPassword('');
+    }
+  }
+
+  return (
+    <form class="stack boxed" onSubmit={(event) => void submit(event)} data-testid="new-user">
+      <label>
+        {m.username}
+        <input required value={username} autoCapitalize="none" onInput={(event) => setUsername(event.currentTarget.value)} />
+      </label>
+      <label>
+        {m.displayName}
+        <input required value={displayName} onInput={(event) => setDisplayName(event.currentTarget.value)} />
+      </label>
+      <label>
+        {m.organisation}
+        <select value={organisationId} onChange={(event) => setOrganisationId(event.currentTarget.value)}>
+          {organisations.map((organisation) => (
+            <option key={organisation.id} value={organisation.id}>
+              {organisation.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <fieldset>
+        <legend>{m.roles}</legend>
+        {ROLES.map((role) => (
+          <label key={role} class="check">
+            <input
+              type="checkbox"
+              checked={roles.includes(role)}
+              onChange={(event) =>
+                setRoles(event.currentTarget.checked ? [...roles, role] : roles.filter((r) => r !== role))
+              }
+            />
+            {m.roleNames[role]}
+          </label>
+        ))}
+      </fieldset>
+      <label>
+        {m.password}
+        <input
+          type="password"
+          autoComplete="new-password"
+          minLength={12}
+          required
+          value={password}
+          onInput={(event) => setPassword(event.currentTarget.value)}
+        />
+      </label>
+      <button type="submit">{m.create}</button>
+    </form>
+  );
+}

@@ -1,0 +1,95 @@
+/**
+ * The app's single database and sync engine, and the signals screens read from them.
+ * Everything the worker records goes through src/sync; screens never call the API for it.
+ */
+import { signal } from '@preact/signals';
+import { KeukentafelDb, requestPersistentStorage, wipeLocalData } from '../db';
+import { SyncEngine, type SyncStatus } from '../sync';
+import { endSession, session, tokenProvider } from './session';
+
+export const db = new KeukentafelDb();
+
+/** Why the sign-in screen shows: a revoked device, or a session that needs a fresh login. */
+export const signInReason = signal<'revoked' | 'session' | null>(null);
+export const syncStatus = signal<SyncStatus | null>(null);
+/** The answer of navigator.storage.persist(): null until asked. */
+export const persisted = signal<boolean | null>(null);
+
+export const engine = new SyncEngine({
+  db,
+  fetch: (input, init) => fetch(input, init),
+  auth: tokenProvider(db),
+  onRevoked: () => wipeDevice(),
+  onSignInRequired: () => {
+    signInReason.value = 'session';
+    session.value = null;
+  },
+});
+engine.status.subscribe((status) => {
+  syncStatus.value = status;
+});
+
+/** Start syncing for the signed-in worker and ask the browser to keep our data. */
+export async function startSync(): Promise<void> {
+  void engine.start();
+  persisted.value = await requestPersistentStorage().catch(() => false);
+}
+
+/** A lost or stolen tablet: the server said so. Forget everything this device holds. */
+export async function wipeDevice(): Promise<void> {
+  engine.stop();
+  await wipeLocalData(db);
+  if ('caches' in window) {
+    for (const key of await caches.keys()) await caches.delete(key);
+  }
+  try {
+    localStorage.clear();
+    sessionStorage.clear();
+  } catch {
+    // Nothing stored there that matters more than the wipe itself.
+  }
+  signInReason.value = 'revoked';
+  session.value = null;
+  // Reopen empty, so a later sign-in on this tablet starts from nothing.
+  await db.open();
+}
+
+export interface Unsent {
+  visits: number;
+  files: number;
+  other: number;
+  drafts: number;
+  setAside: number;
+}
+
+/** What would be lost by logging out now. */
+export async function unsentWork(): Promise<Unsent> {
+  const rows = await db.outbox.toArray();
+  const pending = rows.filter((row) => row.state === 'pending');
+  return {
+    visits: pending.filter((row) => row.kind === 'visit').length,
+    files: pending.filter((row) => row.kind === 'attachment').length,
+    other: pending.filter((row) => row.kind === 'case' || row.kind === 'action').length,
+    drafts: await db.drafts.count(),
+    setAside: rows.length - pending.length,
+  };
+}
+
+export function nothingUnsent(unsent: Unsent): boolean {
+  return Object.values(unsent).every((n) => n === 0);
+}
+
+/** Log out only when nothing would be lost; then this device keeps no case data. */
+export async function logOut(): Promise<Unsent | null> {
+  const unsent = await unsentWork();
+  if (!nothingUnsent(unsent)) return unsent;
+  engine.stop();
+  await endSession(db);
+  await db.transaction('rw', [db.cases, db.visits, db.attachments, db.forms, db.meta], async () => {
+    await db.cases.clear();
+    await db.visits.clear();
+    await db.attachments.clear();
+    await db.meta.where('key').anyOf('cursor', 'last_sync_at', 'last_error', 'cases_to_refresh').delete();
+  });
+  return null;
+}
