@@ -1,8 +1,7 @@
 /** Photos: taken with the camera (or chosen), downscaled on the tablet, each with a caption. */
 import { useEffect, useState } from 'preact/hooks';
-import type { QuestionDefinition } from '../../forms';
 import { t } from '../i18n';
-import type { FormContext } from './context';
+import type { FileFieldProps } from './context';
 import { downscale } from './photos';
 
 interface Photo {
@@ -10,15 +9,8 @@ interface Photo {
   caption?: string;
 }
 
-interface Props {
-  id: string;
-  question: QuestionDefinition;
-  value: unknown;
-  context: FormContext;
-  set: (value: unknown) => void;
-}
 
-export function PhotoField({ id, question, value, context, set }: Props) {
+export function PhotoField({ id, question, value, context, set }: FileFieldProps) {
   const m = t.value.photo;
   const photos: Photo[] = Array.isArray(value) ? (value as Photo[]) : [];
   const [busy, setBusy] = useState(false);

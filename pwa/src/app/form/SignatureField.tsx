@@ -1,20 +1,11 @@
 /** A signature question: the drawing is a draft file, the answer names it, the signer and when. */
-import type { QuestionDefinition } from '../../forms';
 import { localTimestamp } from '../../sync';
 import { label } from '../i18n';
-import type { FormContext } from './context';
+import type { FileFieldProps } from './context';
 import { SignaturePad, type SignatureAnswer } from './SignaturePad';
 
-interface Props {
-  id: string;
-  question: QuestionDefinition;
-  value: unknown;
-  context: FormContext;
-  set: (value: unknown) => void;
-  describedBy?: string;
-}
 
-export function SignatureField({ id, question, value, context, set, describedBy }: Props) {
+export function SignatureField({ id, question, value, context, set, describedBy }: FileFieldProps) {
   const answer = isSignature(value) ? value : null;
   // One file per signature question; the code is a valid attachment name by construction.
   const name = `${question.code}.png`;

@@ -1,5 +1,5 @@
 /** What every question of an open draft reads: the answers, the engine's verdict, the files. */
-import type { ExportedForm, FieldError } from '../../forms';
+import type { ExportedForm, FieldError, QuestionDefinition } from '../../forms';
 import type { AttachmentContentType } from '../../db';
 import type { Answers, AnswerPath } from './answers';
 
@@ -16,4 +16,14 @@ export interface FormContext {
   files: Map<string, Blob>;
   putFile: (name: string, blob: Blob, type: AttachmentContentType) => Promise<void>;
   removeFile: (name: string) => Promise<void>;
+}
+
+/** What a question backed by files (signature, photo) receives from its question. */
+export interface FileFieldProps {
+  id: string;
+  question: QuestionDefinition;
+  value: unknown;
+  context: FormContext;
+  set: (value: unknown) => void;
+  describedBy?: string;
 }

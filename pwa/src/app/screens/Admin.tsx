@@ -1,4 +1,5 @@
 /** The functional administrator's screens: users (create, disable, set a password) and devices. */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { callApi } from '../online';
 import { formatDateTime, t } from '../i18n';
@@ -77,73 +78,64 @@ export function Admin() {
         <h2 id="users">{m.users}</h2>
         <NewUser organisations={organisations} onCreate={(body, name) => act('POST', '/api/admin/users', body, m.created(name))} />
         {users && (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{m.username}</th>
-                  <th scope="col">{m.displayName}</th>
-                  <th scope="col">{m.organisation}</th>
-                  <th scope="col">{m.roles}</th>
-                  <th scope="col">{m.status}</th>
-                  <th scope="col">{m.actions}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.map((user) => (
-                  <UserRow key={user.id} user={user} act={act} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table headers={[m.username, m.displayName, m.organisation, m.roles, m.status, m.actions]}>
+            {users.map((user) => (
+              <UserRow key={user.id} user={user} act={act} />
+            ))}
+          </Table>
         )}
       </section>
       <section aria-labelledby="devices">
         <h2 id="devices">{m.devices}</h2>
         {devices && (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{m.deviceName}</th>
-                  <th scope="col">{m.user}</th>
-                  <th scope="col">{m.enrolled}</th>
-                  <th scope="col">{m.lastSeen}</th>
-                  <th scope="col">{m.status}</th>
-                  <th scope="col">{m.actions}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {devices.map((device) => (
-                  <tr key={device.id} data-testid="device-row">
-                    <td>{device.name}</td>
-                    <td>{device.username}</td>
-                    <td>{formatDateTime(device.enrolled_at)}</td>
-                    <td>{device.last_seen_at ? formatDateTime(device.last_seen_at) : '–'}</td>
-                    <td>{device.revoked_at ? m.revoked : m.active}</td>
-                    <td>
-                      {!device.revoked_at && (
-                        <button
-                          type="button"
-                          class="danger"
-                          onClick={() => {
-                            if (confirm(m.revokeConfirm(device.name))) {
-                              void act('POST', `/api/admin/devices/${device.id}/revoke`, undefined, m.revoked);
-                            }
-                          }}
-                        >
-                          {m.revoke}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table headers={[m.deviceName, m.user, m.enrolled, m.lastSeen, m.status, m.actions]}>
+            {devices.map((device) => (
+              <tr key={device.id} data-testid="device-row">
+                <td>{device.name}</td>
+                <td>{device.username}</td>
+                <td>{formatDateTime(device.enrolled_at)}</td>
+                <td>{device.last_seen_at ? formatDateTime(device.last_seen_at) : '–'}</td>
+                <td>{device.revoked_at ? m.revoked : m.active}</td>
+                <td>
+                  {!device.revoked_at && (
+                    <button
+                      type="button"
+                      class="danger"
+                      onClick={() => {
+                        if (confirm(m.revokeConfirm(device.name))) {
+                          void act('POST', `/api/admin/devices/${device.id}/revoke`, undefined, m.revoked);
+                        }
+                      }}
+                    >
+                      {m.revoke}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </section>
     </>
+  );
+}
+
+function Table({ headers, children }: { headers: string[]; children: ComponentChildren }) {
+  return (
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            {headers.map((header) => (
+              <th scope="col" key={header}>
+                {header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }
 
