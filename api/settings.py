@@ -23,6 +23,18 @@ class Settings:
     sqlite_path: Path
     var_dir: Path
     keys_dir: Path
+    # One `<organisation uuid>.p12` per organisation (its seal) and the `*.crt.pem` certificates
+    # that verification trusts. `keukentafel keys` makes development seals here; production
+    # operators put their own.
+    seals_dir: Path
+    # Unlocks every seal's PKCS#12 file; empty means the files carry no passphrase.
+    seal_passphrase: str
+    # An RFC 3161 timestamp authority; empty means no timestamp (PAdES B-B, which needs no
+    # network). With one, a seal also proves when it was made (B-T).
+    tsa_url: str
+    # Run the job worker inside the server process: the embedded default (SQLite). Production
+    # on PostgreSQL runs `keukentafel worker` processes instead.
+    embedded_worker: bool
     pwa_dist: Path
     host: str
     port: int
@@ -46,12 +58,20 @@ class Settings:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     var_dir = Path(_env("KEUKENTAFEL_VAR_DIR", str(REPO_ROOT / "var")))
+    keys_dir = Path(_env("KEUKENTAFEL_KEYS_DIR", str(var_dir / "keys")))
     return Settings(
         environment=_env("KEUKENTAFEL_ENV", "development"),
         database_url=_env("DATABASE_URL", ""),
         sqlite_path=Path(_env("KEUKENTAFEL_SQLITE_PATH", str(var_dir / "keukentafel.sqlite"))),
         var_dir=var_dir,
-        keys_dir=Path(_env("KEUKENTAFEL_KEYS_DIR", str(var_dir / "keys"))),
+        keys_dir=keys_dir,
+        seals_dir=Path(_env("KEUKENTAFEL_SEALS_DIR", str(keys_dir / "seals"))),
+        seal_passphrase=_env("KEUKENTAFEL_SEAL_PASSPHRASE", ""),
+        tsa_url=_env("KEUKENTAFEL_TSA_URL", ""),
+        embedded_worker=_env(
+            "KEUKENTAFEL_EMBEDDED_WORKER", "0" if _env("DATABASE_URL", "") else "1"
+        )
+        == "1",
         pwa_dist=Path(_env("KEUKENTAFEL_PWA_DIST", str(REPO_ROOT / "pwa" / "dist"))),
         host=_env("KEUKENTAFEL_HOST", "127.0.0.1"),
         port=int(_env("KEUKENTAFEL_PORT", "8000")),

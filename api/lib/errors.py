@@ -120,6 +120,18 @@ class AttachmentConflict(DomainError):
     code, status, title = "attachment_conflict", 409, "Other bytes than declared for this name"
 
 
+class VisitNotReviewable(DomainError):
+    """Only a submitted visit is reviewed; the answer names the state it is in."""
+
+    code, status, title = "visit_not_reviewable", 409, "This visit is not waiting for review"
+
+
+class ReportNotReady(DomainError):
+    """The worker has not rendered the report yet (or it failed): ask again later."""
+
+    code, status, title = "report_not_ready", 409, "The report is not ready yet"
+
+
 class ConflictResolved(DomainError):
     code, status, title = "conflict_already_resolved", 409, "This conflict was already resolved"
 
@@ -167,6 +179,22 @@ class InvalidReplacement(DomainError):
 
 class BadImage(DomainError):
     code, status, title = "bad_image", 422, "The attachment is not an image this server accepts"
+
+
+class BadSignatureImage(BadImage):
+    """A drawn signature that is not a small PNG with ink on it."""
+
+    code, title = "bad_signature_image", "The signature is not a usable PNG image"
+
+
+class CommentRequired(RuleViolation):
+    """Returning a visit tells the worker what to correct."""
+
+    code, title = "comment_required", "Say what should be corrected"
+
+
+class NotAPdf(DomainError):
+    code, status, title = "not_a_pdf", 422, "The file is not a PDF"
 
 
 class UnknownCode(RuleViolation):

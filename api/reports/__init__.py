@@ -1,0 +1,1 @@
+"""Visit reports: rendering (ReportLab), the organisation's seal (pyHanko PAdES), verification."""
