@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,10 +17,12 @@ from api.cases.controllers import CaseController, ConflictController
 from api.covenant.loader import load_covenant
 from api.forms.catalogue import get_registry
 from api.forms.controllers import FormController
+from api.jobs.worker import run_forever
 from api.keys import load_keys
 from api.lib.app_shell import app_shell_router
 from api.lib.db import engine, prepare_sqlite
 from api.lib.problems import EXCEPTION_HANDLERS, require_json_bodies
+from api.reports.controllers import ReportController
 from api.settings import Settings, get_settings
 from api.sync.controllers import SyncController
 from api.visits.controllers import VisitController
@@ -45,9 +48,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await db.start_connection_pool()  # type: ignore[attr-defined]
         else:
             prepare_sqlite(str(settings.sqlite_path))
+        stop = asyncio.Event()
+        # The embedded default does its jobs in the server; production runs `keukentafel worker`.
+        worker = (
+            asyncio.create_task(run_forever(stop), name="keukentafel-worker")
+            if settings.embedded_worker
+            else None
+        )
         try:
             yield
         finally:
+            stop.set()
+            if worker is not None:
+                await worker
             if settings.uses_postgres:
                 await db.close_connection_pool()  # type: ignore[attr-defined]
 
@@ -60,6 +73,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ConflictController,
         FormController,
         VisitController,
+        ReportController,
         SyncController,
     ]
     if (settings.pwa_dist / "index.html").exists():

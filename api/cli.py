@@ -17,6 +17,62 @@ def cmd_keys(_: argparse.Namespace) -> int:
     keys_dir = get_settings().keys_dir
     created = ensure_keys(keys_dir)
     print(f"keys in {keys_dir}: " + (f"created {', '.join(created)}" if created else "all present"))
+    return asyncio.run(_seals())
+
+
+async def _seals() -> int:
+    """A development seal per organisation in the database; production brings its own."""
+    from api.accounts.tables import Organisation
+    from api.keys import ensure_seal
+    from api.settings import get_settings
+
+    settings = get_settings()
+    try:
+        organisations = await Organisation.select(Organisation.id, Organisation.name).run()
+    except Exception:  # no database yet: `keukentafel keys` runs again after migrate
+        print("no organisations yet: seals follow once the database is migrated")
+        return 0
+    missing = [
+        org for org in organisations if not (settings.seals_dir / f"{org['id']}.p12").exists()
+    ]
+    if settings.is_production:
+        for org in missing:
+            print(f"no seal for {org['name']}: put {org['id']}.p12 in {settings.seals_dir}")
+        return 0
+    made = [
+        org["name"] for org in missing if ensure_seal(settings.seals_dir, org["id"], org["name"])
+    ]
+    present = len(organisations) - len(made)
+    print(f"development seals in {settings.seals_dir}: made {len(made)}, {present} present")
+    return 0
+
+
+def cmd_worker(_: argparse.Namespace) -> int:
+    """The job worker on its own (production): reports, pushes, escalations."""
+    import logging
+    import signal
+
+    from api.jobs.worker import run_forever
+    from api.lib.db import engine
+    from api.settings import get_settings
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        db = engine()
+        if get_settings().uses_postgres:
+            await db.start_connection_pool()  # type: ignore[attr-defined]
+        try:
+            await run_forever(stop)
+        finally:
+            if get_settings().uses_postgres:
+                await db.close_connection_pool()  # type: ignore[attr-defined]
+
+    asyncio.run(run())
     return 0
 
 
@@ -191,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     users.add_argument("--organisation", help="create-admin: organisation name (made if new)")
     users.add_argument("--kind", default="municipality", help="create-admin: kind if new")
     users.set_defaults(func=cmd_users)
+    sub.add_parser("worker", help="run the job worker (reports, pushes)").set_defaults(
+        func=cmd_worker
+    )
     serve = sub.add_parser("serve", help="run the API and the PWA")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)

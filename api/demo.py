@@ -416,6 +416,10 @@ async def seed(password: str) -> None:
         ).run()
         for index, household in enumerate(HOUSEHOLDS):
             await _seed_case(index, household, users, user_org, at)
+    # Visits go through the services, each in its own transaction, once the cases exist.
+    from api.demo_visits import seed_visits
+
+    await seed_visits(at)
 
 
 async def _seed_case(

@@ -17,6 +17,8 @@ APPS = [
     "api.audit.piccolo_app",
     "api.sync.piccolo_app",
     "api.visits.piccolo_app",
+    "api.reports.piccolo_app",
+    "api.jobs.piccolo_app",
 ]
 
 

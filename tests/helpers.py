@@ -142,3 +142,14 @@ def kitchen_table_files() -> dict[str, bytes]:
         "signature_resident.png": png_bytes(60, 30),
         "signature_worker.png": png_bytes(50, 25, (10, 10, 120, 255)),
     }
+
+
+async def in_app(client: Any, function: Any, *args: Any) -> Any:
+    """Await `function(*args)` on the app's own event loop, as the server's embedded worker does.
+
+    The test client runs the app in a thread of its own; on PostgreSQL the connection pool
+    belongs to that loop, so database work a test starts (the worker's jobs) must run there too.
+    """
+    import asyncio
+
+    return await asyncio.to_thread(client.blocking_portal.call, function, *args)

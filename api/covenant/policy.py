@@ -146,6 +146,14 @@ class AccessPolicy:
             return allow("supervisor of the worker's organisation")
         return deny("visits stay with the worker and their supervisors")
 
+    def may_review_visit(self, actor: Actor, visit: VisitFacts) -> Decision:
+        """The four-eyes rule: a supervisor of the worker's organisation, never the worker."""
+        if not (actor.has(Role.SUPERVISOR) and actor.organisation_id == visit.organisation_id):
+            return deny("only a supervisor of the worker's organisation reviews a visit")
+        if actor.user_id == visit.worker_id:
+            return deny("nobody reviews their own visit")
+        return allow("supervisor of the worker's organisation")
+
 
 _policy: AccessPolicy | None = None
 

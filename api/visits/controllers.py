@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
-from litestar import Controller, Request, Response, get, put
+from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.lib.actor import Actor
 from api.lib.auth import provide_actor
 from api.lib.errors import InvalidParameter
-from api.visits import services
+from api.reports import services as reports
+from api.visits import review, services
 from api.visits.schemas import (
     MAX_ATTACHMENT_BYTES,
     AttachmentName,
     AttachmentReceipt,
+    ReviewWrite,
     VisitDetail,
     VisitReceipt,
     VisitState,
@@ -39,11 +41,13 @@ class VisitController(Controller):
         actor: NamedDependency[Actor],
         # `state` is a reserved name in Litestar handlers; the query parameter keeps it.
         visit_state: Annotated[VisitState | None, QueryParameter(name="state")] = None,
+        order: Annotated[Literal["newest", "oldest"], QueryParameter()] = "newest",
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> list[VisitSummary]:
-        """My visits; a supervisor's: my organisation's (`state=submitted` is the queue)."""
-        return await services.list_visits(actor, visit_state, limit, offset)
+        """My visits; a supervisor's: my organisation's. `state=submitted&order=oldest` is the
+        review queue, oldest first."""
+        return await services.list_visits(actor, visit_state, order, limit, offset)
 
     @get("/{visit_id:str}", operation_id="getVisit")
     async def get_visit(
@@ -87,3 +91,32 @@ class VisitController(Controller):
             actor, visit_id, name, content_type, data
         )
         return Response(receipt, status_code=201 if created else 200)
+
+    @post("/{visit_id:str}/review", operation_id="reviewVisit", status_code=200)
+    async def review_visit(
+        self,
+        actor: NamedDependency[Actor],
+        visit_id: FromPath[uuid.UUID],
+        data: JSONBody[ReviewWrite],
+    ) -> VisitDetail:
+        """A supervisor of the worker's organisation approves (the sealed report follows) or
+        returns with a comment; 409 `visit_not_reviewable` once decided."""
+        return await review.review_visit(actor, visit_id, data)
+
+    @get("/{visit_id:str}/report.pdf", operation_id="getVisitReport", media_type="application/pdf")
+    async def get_report(
+        self, actor: NamedDependency[Actor], visit_id: FromPath[uuid.UUID]
+    ) -> Response[bytes]:
+        """The draft report (CONCEPT) before approval, the sealed final after; 409
+        `report_not_ready` while the worker is still making it."""
+        report = await reports.report_file(actor, visit_id)
+        return Response(
+            report.content,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": (f'inline; filename="verslag-{visit_id}-{report.kind}.pdf"'),
+                "Cache-Control": "no-store",
+                "X-Report-Id": str(report.report_id),
+                "X-Report-Kind": report.kind,
+            },
+        )

@@ -57,6 +57,34 @@ class Suggestion(Wire):
     categories: list[str]
 
 
+ReviewDecision = Literal["approve", "return"]
+ReportKind = Literal["draft", "final"]
+ReportState = Literal["pending", "ready", "failed"]
+
+
+class ReviewWrite(Wire):
+    decision: ReviewDecision
+    # Returning needs a comment: it tells the worker what to correct.
+    comment: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+
+
+class ReviewInfo(Wire):
+    decision: ReviewDecision
+    comment: str
+    reviewer: PersonRef
+    decided_at: dt.datetime
+
+
+class ReportInfo(Wire):
+    """The visit's newest report: the draft before approval, the sealed final after."""
+
+    id: uuid.UUID
+    kind: ReportKind
+    state: ReportState
+    failure: str | None
+    sha256: str | None
+
+
 class VisitDetail(Wire):
     id: uuid.UUID
     case_id: uuid.UUID
@@ -74,6 +102,9 @@ class VisitDetail(Wire):
     replaces: uuid.UUID | None
     answers: dict[str, Any]
     suggestions: list[Suggestion]
+    address: str | None
+    review: ReviewInfo | None
+    report: ReportInfo | None
 
 
 class VisitSummary(Wire):
@@ -86,6 +117,10 @@ class VisitSummary(Wire):
     state: VisitState
     missing_attachments: list[str]
     replaces: uuid.UUID | None
+    received_at: dt.datetime
+    address: str | None
+    # What the supervisor asked to correct, on a returned visit (the tablet shows it).
+    review_comment: str | None
 
 
 class VisitReceipt(Wire):

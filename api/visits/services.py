@@ -36,6 +36,7 @@ from api.lib.errors import (
     VisitConflict,
     VisitNotFound,
 )
+from api.reports.requests import request_report
 from api.sync.protocol import body_sha256, next_seq
 from api.visits import images, views
 from api.visits.schemas import (
@@ -249,6 +250,8 @@ async def _insert(
             if not replaced:
                 raise InvalidReplacement("The visit was replaced or approved meanwhile.")
         await _fill_case(body, outcome, form)
+        if state == "submitted":
+            await request_report(visit_id, actor.organisation_id, digest, "draft")
         await audit.record(actor, "create", "visit", [visit_id], detail=body.form_key)
         seq = await next_seq()
         await Visit.update({Visit.change_seq: seq}).where(Visit.id == visit_id).run()
@@ -328,11 +331,14 @@ async def store_attachment(
                 (VisitAttachment.visit == visit_id) & VisitAttachment.received_at.is_null()
             )
             if waiting == 0:
-                await (
+                submitted = await (
                     Visit.update({Visit.state: "submitted", Visit.change_seq: await next_seq()})
                     .where((Visit.id == visit_id) & (Visit.state == "awaiting_attachments"))
+                    .returning(Visit.organisation, Visit.body_sha256)
                     .run()
                 )
+                for row in submitted:
+                    await request_report(visit_id, row["organisation"], row["body_sha256"], "draft")
             await audit.record(actor, "upload", "visit", [visit_id], detail=name)
     declared = await _declared(visit_id, name)
     assert declared is not None
@@ -385,7 +391,7 @@ async def get_visit(actor: Actor, visit_id: uuid.UUID) -> VisitDetail:
 
 
 async def list_visits(
-    actor: Actor, state: VisitState | None, limit: int, offset: int
+    actor: Actor, state: VisitState | None, order: str, limit: int, offset: int
 ) -> list[VisitSummary]:
     """A worker's own visits; a supervisor's: every visit of their organisation (the queue)."""
     from api.accounts.roles import Role
@@ -401,7 +407,11 @@ async def list_visits(
     if state is not None:
         query = query.where(Visit.state == state)
     rows = (
-        await query.order_by(Visit.received_at, ascending=False).limit(limit).offset(offset).run()
+        await query.order_by(Visit.received_at, ascending=order == "oldest")
+        .order_by(Visit.id)
+        .limit(limit)
+        .offset(offset)
+        .run()
     )
     await audit.record(actor, "read", "visit", [row["id"] for row in rows], detail="list")
     return await views.summaries(rows)

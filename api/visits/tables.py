@@ -8,6 +8,7 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     Integer,
+    Text,
     Timestamptz,
     Varchar,
 )
@@ -39,6 +40,11 @@ class Visit(Table, tablename="visit"):
     # awaiting_attachments -> submitted -> approved | returned; replaced once corrected.
     state = Varchar(length=30, index=True)
     change_seq = BigInt(default=0, index=True)
+    # The supervisor's decision: approve or return (with what to correct).
+    review_decision = Varchar(length=10, null=True, default=None)
+    review_comment = Text(default="")
+    reviewed_by = ForeignKey(references=UserAccount, null=True)
+    reviewed_at = Timestamptz(null=True, default=None)
 
 
 class VisitAttachment(Table, tablename="visit_attachment"):

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
-from api.cases.schemas import PersonRef
+from api.cases.tables import HouseholdCase
 from api.cases.views import References
-from api.visits.schemas import AttachmentState, Suggestion, VisitDetail, VisitSummary
+from api.reports.tables import VisitReport
+from api.visits.schemas import (
+    AttachmentState,
+    ReportInfo,
+    ReviewInfo,
+    Suggestion,
+    VisitDetail,
+    VisitSummary,
+)
 from api.visits.tables import Visit, VisitAttachment
 
 VISIT_COLUMNS = [c for c in Visit.all_columns() if c._meta.name != "body"]
@@ -33,23 +42,91 @@ def missing(attachments: list[dict[str, Any]]) -> list[str]:
     return [row["name"] for row in attachments if row["received_at"] is None]
 
 
-async def _workers_and_files(
-    rows: list[dict[str, Any]],
-) -> list[tuple[dict[str, Any], PersonRef, list[dict[str, Any]]]]:
-    """Each row with its worker and its attachments, in two queries for the whole list."""
-    refs = await References.load([], user_ids={row["worker"] for row in rows})
-    attachments = await attachments_of([row["id"] for row in rows])
-    found = []
-    for row in rows:
-        worker = refs.person(row["worker"])
-        assert worker is not None
-        found.append((row, worker, attachments[row["id"]]))
+def address_line(row: dict[str, Any]) -> str:
+    postcode = row["postcode"]
+    return f"{row['street']} {row['house_number']}, {postcode[:4]} {postcode[4:]} {row['city']}"
+
+
+@dataclass(slots=True)
+class _Loaded:
+    people: References
+    files: dict[uuid.UUID, list[dict[str, Any]]]
+    addresses: dict[uuid.UUID, str]
+    reports: dict[uuid.UUID, ReportInfo]
+
+
+async def _load(rows: list[dict[str, Any]]) -> _Loaded:
+    """Workers, reviewers, attachments, addresses and reports for a whole list in five queries."""
+    user_ids = {row["worker"] for row in rows} | {row["reviewed_by"] for row in rows} - {None}
+    case_ids = sorted({row["household_case"] for row in rows})
+    cases = (
+        await HouseholdCase.select(
+            HouseholdCase.id,
+            HouseholdCase.street,
+            HouseholdCase.house_number,
+            HouseholdCase.postcode,
+            HouseholdCase.city,
+        )
+        .where(HouseholdCase.id.is_in(case_ids))
+        .run()
+        if case_ids
+        else []
+    )
+    return _Loaded(
+        people=await References.load([], user_ids=user_ids),
+        files=await attachments_of([row["id"] for row in rows]),
+        addresses={case["id"]: address_line(case) for case in cases},
+        reports=await _reports_of([row["id"] for row in rows]),
+    )
+
+
+async def _reports_of(visit_ids: list[uuid.UUID]) -> dict[uuid.UUID, ReportInfo]:
+    """Each visit's newest report: the final one once it exists, else the draft."""
+    if not visit_ids:
+        return {}
+    rows = await (
+        VisitReport.select(
+            VisitReport.id,
+            VisitReport.visit,
+            VisitReport.kind,
+            VisitReport.state,
+            VisitReport.failure,
+            VisitReport.sha256,
+        )
+        .where(VisitReport.visit.is_in(visit_ids))
+        .run()
+    )
+    found: dict[uuid.UUID, ReportInfo] = {}
+    for row in sorted(rows, key=lambda row: row["kind"] == "final"):
+        found[row["visit"]] = ReportInfo(
+            id=row["id"],
+            kind=row["kind"],
+            state=row["state"],
+            failure=row["failure"] or None,
+            sha256=row["sha256"],
+        )
     return found
 
 
+def _review(row: dict[str, Any], people: References) -> ReviewInfo | None:
+    reviewer = people.person(row["reviewed_by"])
+    if row["review_decision"] is None or reviewer is None:
+        return None
+    return ReviewInfo(
+        decision=row["review_decision"],
+        comment=row["review_comment"],
+        reviewer=reviewer,
+        decided_at=row["reviewed_at"],
+    )
+
+
 async def details(rows: list[dict[str, Any]]) -> list[VisitDetail]:
+    loaded = await _load(rows)
     result = []
-    for row, worker, files in await _workers_and_files(rows):
+    for row in rows:
+        files = loaded.files[row["id"]]
+        worker = loaded.people.person(row["worker"])
+        assert worker is not None
         result.append(
             VisitDetail(
                 id=row["id"],
@@ -76,14 +153,20 @@ async def details(rows: list[dict[str, Any]]) -> list[VisitDetail]:
                 replaces=row["replaces"],
                 answers=row["answers"],
                 suggestions=[Suggestion(**item) for item in row["suggestions"]],
+                address=loaded.addresses.get(row["household_case"]),
+                review=_review(row, loaded.people),
+                report=loaded.reports.get(row["id"]),
             )
         )
     return result
 
 
 async def summaries(rows: list[dict[str, Any]]) -> list[VisitSummary]:
+    loaded = await _load(rows)
     result = []
-    for row, worker, files in await _workers_and_files(rows):
+    for row in rows:
+        worker = loaded.people.person(row["worker"])
+        assert worker is not None
         result.append(
             VisitSummary(
                 id=row["id"],
@@ -93,8 +176,11 @@ async def summaries(rows: list[dict[str, Any]]) -> list[VisitSummary]:
                 visited_on=row["visited_on"],
                 worker=worker,
                 state=row["state"],
-                missing_attachments=missing(files),
+                missing_attachments=missing(loaded.files[row["id"]]),
                 replaces=row["replaces"],
+                received_at=row["received_at"],
+                address=loaded.addresses.get(row["household_case"]),
+                review_comment=row["review_comment"] or None,
             )
         )
     return result

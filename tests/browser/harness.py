@@ -198,6 +198,8 @@ def start_live_server(backend: Backend) -> LiveServer:
             "KEUKENTAFEL_BIN": str(kt),
             "PICCOLO_CONF": "api.piccolo_conf",
             "PYTHONUNBUFFERED": "1",
+            # One process does it all, as `make run` does: reports are made while tests wait.
+            "KEUKENTAFEL_EMBEDDED_WORKER": "1",
         }
     )
     if server.database_url:

@@ -14,11 +14,13 @@ from typing import Any
 
 import pytest
 
+from api.jobs.worker import run_due
 from tests.helpers import (
     DEMO_USERNAMES,
     bearer,
     demo_user_id,
     example_answers,
+    in_app,
     kitchen_table_files,
     login,
     new_user,
@@ -149,6 +151,25 @@ PROBES: dict[str, Probe] = {
         params={"name": "signature_worker.png"},
         raw=(kitchen_table_files()["signature_worker.png"], "image/png"),
     ),
+    # The report stays with the worker and their supervisors, like the visit.
+    "getVisitReport": Probe(
+        "GET", "/api/visits/{visit_id}/report.pdf", frozenset({"fieldworker", "supervisor"})
+    ),
+    # Four eyes: only a supervisor of the worker's organisation; the same decision again is a 200.
+    "reviewVisit": Probe(
+        "POST",
+        "/api/visits/{visit_id}/review",
+        frozenset({"supervisor"}),
+        body=lambda w, who: {"decision": "approve", "comment": ""},
+    ),
+    # Anyone holding a report may ask whether it is intact; the answer shows what the file does.
+    "verifyReport": Probe(
+        "POST",
+        "/api/reports/verify",
+        EVERYONE | {ANONYMOUS},
+        public=True,
+        raw=(b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+    ),
     "pullChanges": Probe("GET", "/api/sync/changes", CASE_PEOPLE),
     "listConflicts": Probe("GET", "/api/conflicts", CASE_PEOPLE),
     # No conflict has this id: everyone gets a problem, nobody learns anything.
@@ -216,6 +237,8 @@ async def test_operation_ids_read_as_verbs(client):
         "hand",
         "pull",
         "resolve",
+        "review",
+        "verify",
     )
     for operation_id in await openapi_operations(client):
         assert operation_id.startswith(verbs), operation_id
@@ -252,6 +275,13 @@ async def world(client) -> World:
     )
     recorded = await client.put(f"/api/visits/{visit_id}", headers=fieldworker, json=visit)
     assert recorded.status_code == 201, recorded.text
+    for name, data in kitchen_table_files().items():
+        await client.put(
+            f"/api/visits/{visit_id}/attachments/{name}",
+            headers={**fieldworker, "Content-Type": "image/png"},
+            content=data,
+        )
+    await in_app(client, run_due)  # the draft report, so that reading it can succeed
     return World(
         case_id=case_id,
         case_body={**body, "base_version": 1},

@@ -1,0 +1,1 @@
+"""The durable outbox and the worker loop: work that follows a change, done once, retried."""
