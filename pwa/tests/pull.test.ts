@@ -124,6 +124,47 @@ describe('pull', () => {
     expect(await db.visits.get(refused.id)).toBeDefined(); // set aside: still the worker's to handle
   });
 
+  it("stores the server's state and the supervisor's comment on our own visit", async () => {
+    const { db, server, run } = setup();
+    const visit = await queuedVisit(db, { files: 1 });
+    const { outbox } = makeOutbox(db, server);
+    await outbox.flush();
+    expect((await db.visits.get(visit.id))!.review_comment).toBeUndefined();
+
+    const summary = {
+      id: visit.id,
+      case_id: CASE_ID,
+      form_key: 'keukentafelgesprek',
+      form_version: 1,
+      visited_on: '2026-11-24',
+      missing_attachments: [],
+      replaces: null,
+      address: 'Dorpsstraat 1',
+    };
+    server.pages.set(
+      '',
+      page('c1.1', false, {
+        visits: [
+          { ...summary, state: 'returned', review_comment: 'De handtekening van de huurder ontbreekt.' },
+          // Not one of ours: nothing is made up for it.
+          { ...summary, id: OTHER_CASE_ID, state: 'approved', review_comment: 'Goed' },
+        ],
+      }),
+    );
+    expect((await run()).result).toBe('done');
+    const row = (await db.visits.get(visit.id))!;
+    expect(row.server_state).toBe('returned');
+    expect(row.review_comment).toBe('De handtekening van de huurder ontbreekt.');
+    expect(await db.visits.get(OTHER_CASE_ID)).toBeUndefined();
+
+    // A summary without the field (from a server before reviews) leaves the comment alone.
+    server.pages.set('c1.1', page('c1.2', false, { visits: [{ ...summary, state: 'replaced' }] }));
+    expect((await run()).result).toBe('done');
+    const later = (await db.visits.get(visit.id))!;
+    expect(later.server_state).toBe('replaced');
+    expect(later.review_comment).toBe('De handtekening van de huurder ontbreekt.');
+  });
+
   it('stores the cursor only together with the data of its page', async () => {
     const { db, server, run } = setup();
     server.pages.set('', page('c1.1', true, { cases: [caseDetail(CASE_ID)] }));

@@ -10,6 +10,7 @@ import { VisitForm } from './screens/VisitForm';
 import { MyVisits } from './screens/MyVisits';
 import { SyncPage } from './screens/SyncPage';
 import { Admin } from './screens/Admin';
+import { Review } from './screens/Review';
 
 function Redirect({ to }: { to: string }) {
   const { route } = useLocation();
@@ -26,6 +27,7 @@ function SignedIn() {
         <Route path="/bezoek/:id" component={VisitForm} />
         <Route path="/bezoeken" component={MyVisits} />
         <Route path="/sync" component={SyncPage} />
+        <Route path="/beoordelen/:id?" component={Review} />
         <Route path="/beheer" component={Admin} />
         <Route default component={() => <Redirect to="/zaken" />} />
       </Router>

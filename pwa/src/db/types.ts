@@ -79,6 +79,8 @@ export interface VisitSummary {
   case_id: string;
   state: ServerVisitState;
   missing_attachments: string[];
+  /** What the supervisor wrote when deciding (above all: what to correct); null before. */
+  review_comment?: string | null;
   [field: string]: unknown;
 }
 
@@ -156,6 +158,11 @@ export interface VisitRow {
   receipt: VisitReceipt | null;
   /** The server's view from the last receipt or pull. */
   server_state: ServerVisitState | null;
+  /**
+   * The supervisor's comment from the last pull. Unindexed, so no schema version: rows from
+   * before it simply lack it, which reads as "no comment".
+   */
+  review_comment?: string | null;
   problem: RecordProblem | null;
   case_removed_at?: string;
 }

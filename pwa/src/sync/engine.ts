@@ -7,7 +7,7 @@
 import type { KeukentafelDb } from '../db/database';
 import { getMeta, setMeta } from '../db/meta';
 import type { RecordProblem } from '../db/types';
-import { Api, type FetchLike, type TokenProvider } from './http';
+import { Api, type FetchLike, type RefreshOutcome, type TokenProvider } from './http';
 import { Outbox, type FlushReport } from './outbox';
 import { pull, type PullOutcome } from './pull';
 import { exportSetAside, resend, type Correction } from './setaside';
@@ -127,6 +127,22 @@ export class SyncEngine {
 
   exportSetAside(): Promise<Blob> {
     return exportSetAside(this.options.db);
+  }
+
+  /**
+   * A screen's own online call (review, administration) met an expired access token. It
+   * rotates through the same single refresh as the sync, since a refresh token spent twice
+   * ends the session, and ends the same way: a revoked device is wiped, a dead session asks
+   * for a sign-in. A network failure throws, as the provider's refresh does.
+   */
+  async refreshTokens(): Promise<RefreshOutcome> {
+    const outcome = await this.api.refresh();
+    if (outcome === 'device_revoked') await this.onRevoked();
+    else if (outcome === 'sign_in_required') {
+      const at = nowIso();
+      this.signInRequired({ status: 401, code: 'session_ended', detail: 'Sign in again.', at });
+    }
+    return outcome;
   }
 
   /** Resolves once no cycle is running (a screen about to sign out waits for this; tests too). */

@@ -101,8 +101,14 @@ export async function storePage(db: KeukentafelDb, page: ChangesPage, at: string
         await db.forms.put(row);
       }
       for (const summary of page.visits ?? []) {
-        // Only our own visits are kept here; the state tells the worker "returned", "approved".
-        await db.visits.update(summary.id, { server_state: summary.state });
+        // Only our own visits are kept here; the state tells the worker "returned", "approved",
+        // and the comment what to correct. A server that does not send the field keeps ours.
+        await db.visits.update(summary.id, {
+          server_state: summary.state,
+          ...(summary.review_comment !== undefined
+            ? { review_comment: summary.review_comment }
+            : {}),
+        });
       }
       await setMeta(db, 'cursor', page.cursor);
     },

@@ -18,6 +18,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
     ['/bezoeken', m.nav.visits],
     ['/sync', m.nav.sync],
   ];
+  if (hasRole('supervisor')) links.splice(2, 0, ['/beoordelen', m.nav.review]);
   if (hasRole('functional_admin')) links.push(['/beheer', m.nav.admin]);
 
   async function onLogout() {

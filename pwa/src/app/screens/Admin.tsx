@@ -206,11 +206,13 @@ function NewUser({
   const [organisationId, setOrganisationId] = useState('');
   const [roles, setRoles] = useState<string[]>(['field_worker']);
   const [password, setPassword] = useState('');
+  // The first organisation until another is chosen: what the select shows is what is sent.
+  const chosenOrganisation = organisationId || organisations[0]?.id || '';
 
   async function submit(event: Event) {
     event.preventDefault();
     const ok = await onCreate(
-      { username, display_name: displayName, organisation_id: organisationId || organisations[0]?.id, roles, password },
+      { username, display_name: displayName, organisation_id: chosenOrganisation, roles, password },
       displayName,
     );
     if (ok) {
@@ -232,7 +234,7 @@ function NewUser({
       </label>
       <label>
         {m.organisation}
-        <select value={organisationId} onChange={(event) => setOrganisationId(event.currentTarget.value)}>
+        <select value={chosenOrganisation} onChange={(event) => setOrganisationId(event.currentTarget.value)}>
           {organisations.map((organisation) => (
             <option key={organisation.id} value={organisation.id}>
               {organisation.name}
@@ -266,7 +268,10 @@ function NewUser({
           onInput={(event) => setPassword(event.currentTarget.value)}
         />
       </label>
-      <button type="submit">{m.create}</button>
+      {/* Until the organisations arrive there is nothing to choose: no half-filled request. */}
+      <button type="submit" disabled={organisations.length === 0}>
+        {m.create}
+      </button>
     </form>
   );
 }

@@ -49,7 +49,8 @@ export function MyVisits() {
         <ul class="cards">
           {sorted.map((visit) => {
             const state = visit.status === 'sent' && visit.server_state ? visit.server_state : visit.status;
-            const comment = reviewComment(visit);
+            // Under a returned visit above all (what to correct), and with an approval too.
+            const comment = visit.review_comment?.trim() ? visit.review_comment : null;
             return (
               <li key={visit.id} class="card" data-testid="visit-card" data-id={visit.id} data-state={state}>
                 <strong>{address.get(visit.case_id) ?? visit.case_id}</strong>
@@ -66,7 +67,7 @@ export function MyVisits() {
                   </span>
                 )}
                 {comment && (
-                  <p class="note">
+                  <p class="note comment" data-testid="review-comment">
                     <strong>{m.visits.reviewComment}:</strong> {comment}
                   </p>
                 )}
@@ -86,10 +87,4 @@ export function MyVisits() {
 
 function formLabel(title: { nl: string; en: string } | null, key: string): string {
   return title ? label(title) : key;
-}
-
-/** The supervisor's comment travels on the server's view of the visit (review, issue 6). */
-function reviewComment(visit: VisitRow): string | null {
-  const server = visit.receipt?.visit as { review_comment?: unknown } | undefined;
-  return typeof server?.review_comment === 'string' ? server.review_comment : null;
 }
