@@ -18,7 +18,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from api.accounts.tables import Organisation, UserAccount
 from api.audit import services as audit
-from api.covenant.policy import Decision, VisitFacts, get_policy
+from api.covenant.policy import Decision, get_policy
 from api.lib.actor import Actor
 from api.lib.errors import NotAPdf, ReportNotReady, VisitNotFound
 from api.reports.content import SUBJECT_PREFIX
@@ -28,6 +28,7 @@ from api.reports.tables import VisitReport
 from api.reports.verification import SignatureCheck, check_signature
 from api.settings import get_settings
 from api.visits.tables import Visit
+from api.visits.views import visit_facts
 
 CLAIMED_ID = re.compile(re.escape(SUBJECT_PREFIX).encode() + rb"([0-9a-f-]{36})")
 BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")
@@ -42,16 +43,11 @@ class ReportFile:
 
 async def report_file(actor: Actor, visit_id: uuid.UUID) -> ReportFile:
     """The sealed final report once it exists, the draft before; audited as a print."""
-    visit = await (
-        Visit.select(Visit.household_case, Visit.worker, Visit.organisation)
+    facts = visit_facts(
+        await Visit.select(Visit.id, Visit.household_case, Visit.worker, Visit.organisation)
         .where(Visit.id == visit_id)
         .first()
         .run()
-    )
-    facts = (
-        VisitFacts(visit_id, visit["household_case"], visit["worker"], visit["organisation"])
-        if visit
-        else None
     )
     decision = (
         get_policy().may_view_visit(actor, facts) if facts else Decision(False, "no such visit")

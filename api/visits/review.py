@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 from api.audit import services as audit
-from api.covenant.policy import VisitFacts, get_policy
+from api.covenant.policy import get_policy
 from api.lib.actor import Actor
 from api.lib.db import now, write_transaction
 from api.lib.errors import CommentRequired, Forbidden, VisitNotFound, VisitNotReviewable
@@ -24,24 +24,10 @@ from api.visits.tables import Visit
 DECIDED = {"approve": "approved", "return": "returned"}
 
 
-async def _row(visit_id: uuid.UUID) -> dict[str, Any] | None:
-    return await (
-        Visit.select(*views.VISIT_COLUMNS)
-        .where(Visit.id == visit_id)
-        .output(load_json=True)
-        .first()
-        .run()
-    )
-
-
 async def review_visit(actor: Actor, visit_id: uuid.UUID, body: ReviewWrite) -> VisitDetail:
-    row = await _row(visit_id)
+    row = await views.stored_visit(visit_id)
     policy = get_policy()
-    facts = (
-        VisitFacts(visit_id, row["household_case"], row["worker"], row["organisation"])
-        if row
-        else None
-    )
+    facts = views.visit_facts(row)
     if row is None or facts is None or not policy.may_view_visit(actor, facts):
         await audit.record_refusal(actor, "review", "visit", visit_id, "no access to the visit")
         raise VisitNotFound()
@@ -60,7 +46,7 @@ async def review_visit(actor: Actor, visit_id: uuid.UUID, body: ReviewWrite) -> 
     if body.decision == "return" and not comment:
         raise CommentRequired("Say what the worker should correct.")
     await _decide(actor, row, body.decision, comment)
-    stored = await _row(visit_id)
+    stored = await views.stored_visit(visit_id)
     assert stored is not None
     return (await views.details([stored]))[0]
 

@@ -18,7 +18,7 @@ import msgspec
 from api.audit import services as audit
 from api.cases.services import load_facts
 from api.cases.tables import HouseholdCase
-from api.covenant.policy import Decision, VisitFacts, get_policy
+from api.covenant.policy import Decision, get_policy
 from api.forms.catalogue import get_registry
 from api.lib.actor import Actor
 from api.lib.db import now, write_transaction
@@ -53,16 +53,6 @@ from visit_forms import Form, Outcome, evaluate_form, suggestions_for
 REPLACEABLE = ("awaiting_attachments", "submitted", "returned")
 
 
-async def _stored(visit_id: uuid.UUID) -> dict[str, Any] | None:
-    return await (
-        Visit.select(*views.VISIT_COLUMNS)
-        .where(Visit.id == visit_id)
-        .output(load_json=True)
-        .first()
-        .run()
-    )
-
-
 async def _replay(actor: Actor, row: dict[str, Any], digest: str) -> VisitDetail:
     """A second PUT under a stored id: the same body gets the same answer, another a 409."""
     if row["worker"] != actor.user_id or row["body_sha256"] != digest:
@@ -79,7 +69,7 @@ async def record_visit(
 ) -> tuple[VisitDetail, bool]:
     """Store a finalized visit; True when it is new, False for a duplicate."""
     digest = body_sha256(msgspec.to_builtins(body))
-    existing = await _stored(visit_id)
+    existing = await views.stored_visit(visit_id)
     if existing is not None:
         return await _replay(actor, existing, digest), False
     await _may_record(actor, body.case_id)
@@ -114,7 +104,7 @@ async def record_visit(
         for suggestion in suggestions_for(form, outcome, today=body.visited_on)
     ]
     created = await _insert(actor, visit_id, body, digest, outcome, suggestions, form)
-    stored = await _stored(visit_id)
+    stored = await views.stored_visit(visit_id)
     assert stored is not None
     if not created:
         # Another request with this id committed first (both arrived at once).
@@ -374,12 +364,8 @@ async def _attachment_receipt(
 
 # Reading ------------------------------------------------------------------------------------
 async def get_visit(actor: Actor, visit_id: uuid.UUID) -> VisitDetail:
-    row = await _stored(visit_id)
-    facts = (
-        VisitFacts(visit_id, row["household_case"], row["worker"], row["organisation"])
-        if row
-        else None
-    )
+    row = await views.stored_visit(visit_id)
+    facts = views.visit_facts(row)
     decision = (
         get_policy().may_view_visit(actor, facts) if facts else Decision(False, "no such visit")
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from api.cases.tables import HouseholdCase
 from api.cases.views import References
+from api.covenant.policy import VisitFacts
 from api.reports.tables import VisitReport
 from api.visits.schemas import (
     AttachmentState,
@@ -40,6 +41,24 @@ async def attachments_of(visit_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dic
 
 def missing(attachments: list[dict[str, Any]]) -> list[str]:
     return [row["name"] for row in attachments if row["received_at"] is None]
+
+
+async def stored_visit(visit_id: uuid.UUID) -> dict[str, Any] | None:
+    """A visit row without its raw body (the answers as the engine kept them are there)."""
+    return await (
+        Visit.select(*VISIT_COLUMNS)
+        .where(Visit.id == visit_id)
+        .output(load_json=True)
+        .first()
+        .run()
+    )
+
+
+def visit_facts(row: dict[str, Any] | None) -> VisitFacts | None:
+    """What the access policy needs to know of a visit row."""
+    if row is None:
+        return None
+    return VisitFacts(row["id"], row["household_case"], row["worker"], row["organisation"])
 
 
 def address_line(row: dict[str, Any]) -> str:
