@@ -14,7 +14,14 @@ from api.accounts.passwords import hash_password
 from api.accounts.roles import Role
 from api.accounts.tables import Organisation, UserAccount
 from api.cases.steps import ProcessStep
-from api.cases.tables import CaseAssignment, CaseEvent, CaseParticipant, HouseholdCase
+from api.cases.tables import (
+    CaseAssignment,
+    CaseEvent,
+    CaseParticipant,
+    ConsentRecord,
+    HouseholdCase,
+)
+from api.covenant.loader import load_covenant
 from api.lib.db import now, write_transaction
 
 # Stable ids, derived from names, so demo links and tests can name them.
@@ -361,6 +368,28 @@ HOUSEHOLDS = [
     ),
 ]
 
+# What the households agreed to by phone or letter, per receiving kind, before the demo visits
+# (which record their own signed grids through the real service). Where a municipality directs
+# a case the landlord recorded the four Wgs conditions, so the municipality also sees the
+# address and the arrears by law. Mevrouw Heikamp gave no consent (her municipality sees what
+# the law gives it, not her household), the Goedhart-Yilmaz family refused the municipality
+# their household's composition, and the police sees contact details only.
+DEMO_CONSENT: dict[str, tuple[str, ...]] = {
+    "municipality": ("household_composition", "agreements"),
+    "ggd": ("contact_details", "household_composition", "agreements"),
+    "social_work": ("contact_details", "household_composition", "agreements"),
+    "debt_counselling": (
+        "contact_details",
+        "arrears_amount",
+        "household_composition",
+        "debts",
+        "agreements",
+    ),
+    "police": ("contact_details",),
+}
+NO_DEMO_CONSENT = frozenset({"Mevrouw Heikamp"})
+DEMO_REFUSALS = frozenset({("Familie Goedhart-Yilmaz", "household_composition", "municipality")})
+
 _FIRST_NAMES = ["Lotte", "Bram", "Noor", "Daan", "Sem", "Mila", "Jesse", "Fleur"]
 _STEPS = list(ProcessStep)
 
@@ -433,6 +462,8 @@ async def _seed_case(
     case_id = demo_id(f"case/{name}")
     housing = demo_id("org/thuisbasis")
     signal_day = (at - dt.timedelta(days=30 * months + 10)).date()
+    municipality_directs = ORGANISATIONS[_organisation_of(director)][1] == "municipality"
+    wgs = load_covenant().legal_duty["wgs_signal"].conditions if municipality_directs else []
     await HouseholdCase.insert(
         HouseholdCase(
             id=case_id,
@@ -446,6 +477,8 @@ async def _seed_case(
             arrears_months=months,
             signal_date=signal_day,
             signal_source=housing,
+            wgs_conditions=sorted(wgs),
+            objected_to_sharing=False,
             process_step=step.value,
             director_organisation=user_org[director],
             director_user=users[director],
@@ -488,3 +521,40 @@ async def _seed_case(
             )
         )
     await CaseEvent.insert(*events).run()
+    if name not in NO_DEMO_CONSENT:
+        await _seed_consent(name, case_id, participants, users[director], user_org[director], at)
+
+
+def _organisation_of(username: str) -> str:
+    return next(account.organisation for account in ACCOUNTS if account.username == username)
+
+
+async def _seed_consent(
+    name: str,
+    case_id: uuid.UUID,
+    participants: set[uuid.UUID],
+    director: uuid.UUID,
+    director_org: uuid.UUID,
+    at: dt.datetime,
+) -> None:
+    kind_of = {demo_id(f"org/{key}"): kind for key, (_, kind) in ORGANISATIONS.items()}
+    kinds = sorted({kind_of[org] for org in participants} & set(DEMO_CONSENT))
+    decided = at - dt.timedelta(days=20)
+    rows = [
+        ConsentRecord(
+            household_case=case_id,
+            category=category,
+            recipient_kind=kind,
+            decision="refused" if (name, category, kind) in DEMO_REFUSALS else "given",
+            decided_at=decided,
+            source="letter" if index % 2 else "phone",
+            note="Toestemming telefonisch bevestigd." if index % 2 == 0 else "",
+            recorded_by=director,
+            recorded_by_organisation=director_org,
+            recorded_at=decided,
+        )
+        for index, kind in enumerate(kinds)
+        for category in DEMO_CONSENT[kind]
+    ]
+    if rows:
+        await ConsentRecord.insert(*rows).run()

@@ -10,9 +10,9 @@ from typing import Any, Literal
 import msgspec
 
 from api.audit import services as audit
-from api.cases import services
+from api.cases import services, views
 from api.cases.schemas import CaseDetail, CaseWrite
-from api.cases.tables import CaseConflict, CaseEvent
+from api.cases.tables import CaseConflict, CaseEvent, HouseholdCase
 from api.covenant.policy import get_policy
 from api.lib.actor import Actor
 from api.lib.db import now, write_transaction
@@ -58,6 +58,7 @@ async def list_conflicts(actor: Actor) -> list[ConflictView]:
     await audit.record(
         actor, "read", "case", [row["household_case"] for row in visible], detail="conflicts"
     )
+    withheld = await _withheld(actor, {row["household_case"] for row in visible})
     return [
         ConflictView(
             id=row["id"],
@@ -66,10 +67,22 @@ async def list_conflicts(actor: Actor) -> list[ConflictView]:
             submitted_at=row["submitted_at"],
             base_version=row["base_version"],
             current_version=row["current_version"],
-            body=row["body"],
+            # A kept edit shows only what the reader may see of the household.
+            body=views.mask_case_write(row["body"], withheld[row["household_case"]]),
         )
         for row in visible
     ]
+
+
+async def _withheld(actor: Actor, case_ids: set[uuid.UUID]) -> dict[uuid.UUID, frozenset[str]]:
+    if not case_ids:
+        return {}
+    cases = await (
+        HouseholdCase.select(HouseholdCase.id, HouseholdCase.signal_source)
+        .where(HouseholdCase.id.is_in(sorted(case_ids)))
+        .run()
+    )
+    return await views.withheld_for(actor, cases)
 
 
 async def resolve(actor: Actor, conflict_id: uuid.UUID, resolution: Resolution) -> CaseDetail:
@@ -114,7 +127,10 @@ async def resolve(actor: Actor, conflict_id: uuid.UUID, resolution: Resolution) 
     if resolution.decision == "apply_mine":
         current = await services.current_version(case_id)
         kept = msgspec.convert({**row["body"], "base_version": current}, CaseWrite)
-        # A further edit racing this one is kept as a new conflict, never lost.
-        detail, _ = await services.put_case(actor, case_id, kept)
+        # A further edit racing this one is kept as a new conflict, never lost. What its author
+        # could not see stays as it is, whoever applies it.
+        detail, _ = await services.put_case(
+            actor, case_id, kept, author_withheld=frozenset(row["withheld_categories"])
+        )
         return detail
     return await services.get_case(actor, case_id)

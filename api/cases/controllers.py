@@ -9,13 +9,15 @@ from litestar import Controller, Response, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from api.cases import conflicts, services
+from api.cases import conflicts, consent, services
 from api.cases.conflicts import ConflictView, Resolution
 from api.cases.schemas import (
     AssignmentWrite,
     CaseDetail,
     CaseSummary,
     CaseWrite,
+    ConsentOverview,
+    ConsentWrite,
     DirectorHandover,
 )
 from api.cases.steps import ProcessStep
@@ -78,6 +80,26 @@ class CaseController(Controller):
     ) -> CaseDetail:
         """Hand the case director role to another person, recorded on the timeline."""
         return await services.hand_over_direction(actor, case_id, data)
+
+    @get("/{case_id:str}/consent", operation_id="getConsent")
+    async def get_consent(
+        self, actor: NamedDependency[Actor], case_id: FromPath[uuid.UUID]
+    ) -> ConsentOverview:
+        """The household's consent per information category and receiving organisation kind:
+        the covenant's basis, the current decision (when, how, by whom), and the history."""
+        return await consent.get_consent(actor, case_id)
+
+    @put("/{case_id:str}/consent", operation_id="putConsent")
+    async def put_consent(
+        self,
+        actor: NamedDependency[Actor],
+        case_id: FromPath[uuid.UUID],
+        data: JSONBody[ConsentWrite],
+    ) -> ConsentOverview:
+        """Record decisions the household made by phone or letter; a newer decision for a pair
+        supersedes the current one. A pair the covenant never shares: 422
+        `consent_not_possible`; an unknown code: 422 `unknown_code`."""
+        return await consent.put_consent(actor, case_id, data)
 
 
 class ConflictController(Controller):

@@ -1,5 +1,6 @@
-"""Case rules and transactions: list and read (audited, through the policy), create and update
-with versions (stale edits kept as conflicts), assignment and the case director handover."""
+"""Case rules and transactions: list and read (audited, through the policy, showing each reader
+what the covenant lets them see), create and update with versions (stale edits kept as
+conflicts), assignment and the case director handover."""
 
 from __future__ import annotations
 
@@ -9,9 +10,14 @@ from typing import Any
 import msgspec
 
 from api.accounts.roles import Role
-from api.accounts.tables import Organisation, UserAccount
+from api.accounts.tables import Organisation
 from api.audit import services as audit
-from api.cases import views
+from api.cases import legal_duty, views
+from api.cases.access import facts_or_refuse as facts_or_refuse
+from api.cases.access import load_facts as load_facts
+from api.cases.access import load_person as load_person
+from api.cases.access import refuse as refuse
+from api.cases.events import record_event
 from api.cases.schemas import (
     AssignmentWrite,
     CaseDetail,
@@ -23,92 +29,15 @@ from api.cases.steps import ProcessStep
 from api.cases.tables import (
     CaseAssignment,
     CaseConflict,
-    CaseEvent,
     CaseParticipant,
     HouseholdCase,
 )
-from api.covenant.policy import CaseFacts, Decision, PersonFacts, get_policy
+from api.covenant.policy import get_policy
 from api.lib.actor import Actor
 from api.lib.db import now, write_transaction
+from api.lib.errors import AddressRequired, Forbidden, NotFound
 from api.lib.errors import CaseConflict as CaseConflictError
-from api.lib.errors import CaseNotFound, Forbidden, NotFound
 from api.sync.protocol import next_seq
-
-
-# Facts for the policy -------------------------------------------------------------------------
-async def load_facts(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, CaseFacts]:
-    if not case_ids:
-        return {}
-    cases = await (
-        HouseholdCase.select(
-            HouseholdCase.id, HouseholdCase.director_user, HouseholdCase.director_organisation
-        )
-        .where(HouseholdCase.id.is_in(case_ids))
-        .run()
-    )
-    participants = await (
-        CaseParticipant.select(CaseParticipant.household_case, CaseParticipant.organisation)
-        .where(CaseParticipant.household_case.is_in(case_ids))
-        .run()
-    )
-    assignments = await (
-        CaseAssignment.select(CaseAssignment.household_case, CaseAssignment.user)
-        .where(CaseAssignment.household_case.is_in(case_ids) & CaseAssignment.ended_at.is_null())
-        .run()
-    )
-    orgs: dict[uuid.UUID, set[uuid.UUID]] = {row["id"]: set() for row in cases}
-    users: dict[uuid.UUID, set[uuid.UUID]] = {row["id"]: set() for row in cases}
-    for row in participants:
-        orgs[row["household_case"]].add(row["organisation"])
-    for row in assignments:
-        users[row["household_case"]].add(row["user"])
-    return {
-        row["id"]: CaseFacts(
-            case_id=row["id"],
-            participant_organisation_ids=frozenset(orgs[row["id"]]),
-            assigned_user_ids=frozenset(users[row["id"]]),
-            director_user_id=row["director_user"],
-            director_organisation_id=row["director_organisation"],
-        )
-        for row in cases
-    }
-
-
-async def load_person(user_id: uuid.UUID) -> PersonFacts | None:
-    row = await (
-        UserAccount.select(
-            UserAccount.id, UserAccount.organisation, UserAccount.roles, UserAccount.active
-        )
-        .where(UserAccount.id == user_id)
-        .output(load_json=True)
-        .first()
-        .run()
-    )
-    if row is None:
-        return None
-    return PersonFacts(
-        user_id=row["id"],
-        organisation_id=row["organisation"],
-        roles=frozenset(Role(role) for role in row["roles"]),
-        active=row["active"],
-    )
-
-
-async def facts_or_refuse(actor: Actor, case_id: uuid.UUID, action: str) -> CaseFacts:
-    """The case's facts if the actor may see it; otherwise an audited, non-disclosing 404."""
-    facts = (await load_facts([case_id])).get(case_id)
-    decision = (
-        get_policy().may_view_case(actor, facts) if facts else Decision(False, "no such case")
-    )
-    if facts is None or not decision:
-        await audit.record_refusal(actor, action, "case", case_id, decision.reason)
-        raise CaseNotFound()
-    return facts
-
-
-async def refuse(actor: Actor, action: str, case_id: uuid.UUID, decision: Decision) -> None:
-    await audit.record_refusal(actor, action, "case", case_id, decision.reason)
-    raise Forbidden(decision.reason)
 
 
 # Reading --------------------------------------------------------------------------------------
@@ -151,8 +80,9 @@ async def list_cases(
         .run()
     )
     refs = await views.References.load(page)
+    withheld = await views.withheld_for(actor, page)
     await audit.record(actor, "read", "case", [row["id"] for row in page], detail="list")
-    return [views.summary(row, refs, actor, facts[row["id"]]) for row in page]
+    return [views.summary(row, refs, actor, facts[row["id"]], withheld[row["id"]]) for row in page]
 
 
 async def get_case(actor: Actor, case_id: uuid.UUID) -> CaseDetail:
@@ -163,45 +93,75 @@ async def get_case(actor: Actor, case_id: uuid.UUID) -> CaseDetail:
 
 
 # Writing --------------------------------------------------------------------------------------
-def _columns(body: CaseWrite) -> dict[Any, Any]:
-    return {
-        HouseholdCase.street: body.address.street,
-        HouseholdCase.house_number: body.address.house_number,
-        HouseholdCase.postcode: body.address.postcode.replace(" ", ""),
-        HouseholdCase.city: body.address.city,
-        HouseholdCase.members: msgspec.to_builtins(body.members),
-        HouseholdCase.arrears_cents: body.signal.arrears_cents,
-        HouseholdCase.arrears_months: body.signal.arrears_months,
+def _columns(body: CaseWrite, withheld: frozenset[str] = frozenset()) -> dict[Any, Any]:
+    """The columns this edit sets. What it leaves out, and what its author may not see, stays as
+    it is: a device cannot send back what it was never given (api.cases.views)."""
+    columns: dict[Any, Any] = {
         HouseholdCase.signal_date: body.signal.signal_date,
-        HouseholdCase.signal_source: body.signal.source_organisation_id,
         HouseholdCase.process_step: body.process_step.value,
     }
+    if body.signal.source_organisation_id is not None:
+        columns[HouseholdCase.signal_source] = body.signal.source_organisation_id
+    if body.address is not None and views.CONTACT_DETAILS not in withheld:
+        columns |= {
+            HouseholdCase.street: body.address.street,
+            HouseholdCase.house_number: body.address.house_number,
+            HouseholdCase.postcode: body.address.postcode.replace(" ", ""),
+            HouseholdCase.city: body.address.city,
+        }
+    if not withheld & views.MEMBER_CATEGORIES:
+        columns[HouseholdCase.members] = msgspec.to_builtins(body.members)
+    if views.ARREARS_AMOUNT not in withheld:
+        columns |= {
+            HouseholdCase.arrears_cents: body.signal.arrears_cents,
+            HouseholdCase.arrears_months: body.signal.arrears_months,
+        }
+    if body.wgs is not None:
+        columns |= {
+            HouseholdCase.wgs_conditions: sorted(set(body.wgs.conditions_met)),
+            HouseholdCase.objected_to_sharing: body.wgs.objected_to_sharing,
+        }
+    return columns
 
 
-def _same_state(row: dict[str, Any], body: CaseWrite) -> bool:
+def _same_state(row: dict[str, Any], columns: dict[Any, Any]) -> bool:
     """Does the stored case already say what this edit says? (A retried request.)"""
-    wanted = {column._meta.name: value for column, value in _columns(body).items()}
-    if wanted["signal_source"] is None:
-        # Left out on create, the server filled in the creator's organisation.
-        del wanted["signal_source"]
-    return all(row[name] == value for name, value in wanted.items())
+    return all(row[column._meta.name] == value for column, value in columns.items())
 
 
 async def _event(
     actor: Actor, case_id: uuid.UUID, kind: str, data: dict[str, Any], note: str = ""
 ) -> None:
-    await CaseEvent.insert(
-        CaseEvent(
-            household_case=case_id,
-            kind=kind,
-            at=now(),
-            actor_user=actor.user_id,
-            actor_organisation=actor.organisation_id,
-            device=actor.device_id,
-            data=data,
-            note=note,
+    await record_event(actor, case_id, kind, data, note)
+
+
+async def _refuse_signal_changes(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> None:
+    """The signal's source and the Wgs facts change only as the policy allows (a refusal is
+    audited, so it is asked before the write transaction). Repeating them is no change."""
+    row = await (
+        HouseholdCase.select(
+            HouseholdCase.signal_source,
+            HouseholdCase.wgs_conditions,
+            HouseholdCase.objected_to_sharing,
         )
-    ).run()
+        .where(HouseholdCase.id == case_id)
+        .output(load_json=True)
+        .first()
+        .run()
+    )
+    assert row is not None
+    source = body.signal.source_organisation_id
+    changes = source not in (None, row["signal_source"]) or (
+        body.wgs is not None
+        and (
+            sorted(set(body.wgs.conditions_met)) != sorted(row["wgs_conditions"])
+            or body.wgs.objected_to_sharing != row["objected_to_sharing"]
+        )
+    )
+    if changes:
+        decision = get_policy().may_change_signal_facts(actor, row["signal_source"])
+        if not decision:
+            await refuse(actor, "update", case_id, decision)
 
 
 async def _touch(case_id: uuid.UUID) -> None:
@@ -231,8 +191,17 @@ async def _add_participant(actor: Actor, case_id: uuid.UUID, organisation_id: uu
         await _event(actor, case_id, "participant_added", {"organisation_id": str(organisation_id)})
 
 
-async def put_case(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> tuple[CaseDetail, bool]:
-    """Create or update. Returns the case and whether it was created."""
+async def put_case(
+    actor: Actor,
+    case_id: uuid.UUID,
+    body: CaseWrite,
+    *,
+    author_withheld: frozenset[str] = frozenset(),
+) -> tuple[CaseDetail, bool]:
+    """Create or update. Returns the case and whether it was created. `author_withheld`: what
+    the edit's author could not see, for a kept edit applied later by someone else."""
+    if body.wgs is not None:
+        legal_duty.check_conditions(body.wgs.conditions_met, "wgs.conditions_met")
     source = body.signal.source_organisation_id
     if (
         source is not None
@@ -244,6 +213,12 @@ async def put_case(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> tuple[C
         decision = get_policy().may_create_case(actor)
         if not decision:
             await refuse(actor, "create", case_id, decision)
+        if body.address is None:
+            raise AddressRequired(field="address")
+        if body.wgs is not None:
+            decision = get_policy().may_change_signal_facts(actor, source or actor.organisation_id)
+            if not decision:
+                await refuse(actor, "create", case_id, decision)
         if await _create(actor, case_id, body):
             facts = (await load_facts([case_id]))[case_id]
             return await views.detail(case_id, actor, facts), True
@@ -251,7 +226,8 @@ async def put_case(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> tuple[C
     decision = get_policy().may_edit_case(actor, facts)
     if not decision:
         await refuse(actor, "update", case_id, decision)
-    await _update(actor, case_id, body)
+    await _refuse_signal_changes(actor, case_id, body)
+    await _update(actor, case_id, body, author_withheld)
     facts = (await load_facts([case_id]))[case_id]
     return await views.detail(case_id, actor, facts), False
 
@@ -260,8 +236,7 @@ async def _create(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> bool:
     """Insert the case; False when another request created it first (then it is an update)."""
     at = now()
     columns = {column._meta.name: value for column, value in _columns(body).items()}
-    if columns["signal_source"] is None:
-        columns["signal_source"] = actor.organisation_id
+    columns.setdefault("signal_source", actor.organisation_id)
     async with write_transaction():
         inserted = await (
             HouseholdCase.insert(
@@ -284,6 +259,14 @@ async def _create(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> bool:
             return False
         await _event(actor, case_id, "created", {"process_step": body.process_step.value})
         await _event(actor, case_id, "director_set", {"to_user_id": str(actor.user_id)})
+        if body.wgs is not None:
+            await legal_duty.record_legal_duty_change(
+                actor,
+                case_id,
+                {"wgs_conditions": [], "objected_to_sharing": False},
+                columns["wgs_conditions"],
+                columns["objected_to_sharing"],
+            )
         for organisation_id in {actor.organisation_id, columns["signal_source"]}:
             await _add_participant(actor, case_id, organisation_id)
         if actor.has(Role.FIELD_WORKER):
@@ -293,7 +276,9 @@ async def _create(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> bool:
     return True
 
 
-async def _update(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> None:
+async def _update(
+    actor: Actor, case_id: uuid.UUID, body: CaseWrite, author_withheld: frozenset[str]
+) -> None:
     async with write_transaction():
         row = (
             await HouseholdCase.select()
@@ -304,18 +289,24 @@ async def _update(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> None:
         )
         assert row is not None
         current = row["version"]
-        if _same_state(row, body):
+        withheld = (await views.withheld_for(actor, [row]))[case_id] | author_withheld
+        columns = _columns(body, withheld)
+        if _same_state(row, columns):
             # Nothing to change: a retried request whose first answer got lost, or an edit
             # that agrees with what is stored. Either way nothing is lost.
             return
-        applied = body.base_version == current and await _apply_update(actor, case_id, row, body)
-        conflict = None if applied else await _keep_conflict(actor, case_id, body)
+        applied = body.base_version == current and await _apply_update(
+            actor, case_id, row, body, columns
+        )
+        conflict = None if applied else await _keep_conflict(actor, case_id, body, withheld)
     # Raised after the transaction committed: the conflict is kept, the answer is still 409.
     if conflict is not None:
         raise conflict
 
 
-async def _keep_conflict(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> CaseConflictError:
+async def _keep_conflict(
+    actor: Actor, case_id: uuid.UUID, body: CaseWrite, withheld: frozenset[str]
+) -> CaseConflictError:
     """Keep a stale edit whole for a person to resolve; a resend of it keeps nothing twice."""
     current = await current_version(case_id)
     submitted = msgspec.to_builtins(body)
@@ -331,6 +322,7 @@ async def _keep_conflict(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> C
                 base_version=body.base_version or 0,
                 current_version=current,
                 body=submitted,
+                withheld_categories=sorted(withheld),
                 submitted_at=now(),
             )
         ).run()
@@ -373,14 +365,21 @@ async def current_version(case_id: uuid.UUID) -> int:
 
 
 async def _apply_update(
-    actor: Actor, case_id: uuid.UUID, row: dict[str, Any], body: CaseWrite
+    actor: Actor,
+    case_id: uuid.UUID,
+    row: dict[str, Any],
+    body: CaseWrite,
+    columns: dict[Any, Any] | None = None,
 ) -> bool:
     """Apply an edit based on the version just read; False when another edit committed first
-    (the version check is in the UPDATE itself, so two concurrent edits cannot both win)."""
+    (the version check is in the UPDATE itself, so two concurrent edits cannot both win).
+    `columns`: what the edit sets, as `_columns` gives it for the author (all by default)."""
+    if columns is None:
+        columns = _columns(body)
     updated = await (
         HouseholdCase.update(
             {
-                **_columns(body),
+                **columns,
                 HouseholdCase.version: row["version"] + 1,
                 HouseholdCase.updated_at: now(),
             }
@@ -401,6 +400,14 @@ async def _apply_update(
         )
     if body.signal.source_organisation_id:
         await _add_participant(actor, case_id, body.signal.source_organisation_id)
+    if body.wgs is not None:
+        await legal_duty.record_legal_duty_change(
+            actor,
+            case_id,
+            row,
+            columns[HouseholdCase.wgs_conditions],
+            columns[HouseholdCase.objected_to_sharing],
+        )
     await audit.record(actor, "update", "case", [case_id])
     await _touch(case_id)
     return True

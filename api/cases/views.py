@@ -1,4 +1,5 @@
-"""Turning case rows into wire types: summaries, the detail with its timeline."""
+"""Turning case rows into wire types: summaries, the detail with its timeline, each showing the
+reader only the categories of the household's data the covenant lets their organisation see."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 import msgspec
 
 from api.accounts.tables import Organisation, UserAccount
+from api.cases import consent, legal_duty
 from api.cases.schemas import (
     Address,
     CaseDetail,
@@ -16,13 +18,75 @@ from api.cases.schemas import (
     Member,
     OrganisationRef,
     PersonRef,
-    Signal,
+    SignalView,
     TimelineEntry,
 )
 from api.cases.steps import ProcessStep
 from api.cases.tables import CaseEvent, HouseholdCase
-from api.covenant.policy import CaseFacts
+from api.covenant.policy import CaseFacts, get_policy
 from api.lib.actor import Actor
+
+# The covenant category of each part of a case, in one place. The organisation that signalled
+# the case sees all of it; any other sees a part only where the policy may share its category
+# with the organisation's kind (by the Wgs legal duty or the household's consent), and gets null
+# or an empty list in its place, with `withheld_categories` naming what was left out. This holds
+# for the case JSON, the list, the pull and conflicts, and a case edit never changes a withheld
+# part. The tenant's name is how the household is reached, so it belongs to the contact details
+# (the Wgs signal carries it with the address); the other members, and everyone's birth year,
+# are the household's composition.
+CONTACT_DETAILS = "contact_details"
+HOUSEHOLD_COMPOSITION = "household_composition"
+ARREARS_AMOUNT = "arrears_amount"
+CASE_FIELD_CATEGORIES: dict[str, str] = {
+    "address": CONTACT_DETAILS,
+    "members[relation=tenant].name": CONTACT_DETAILS,
+    "members": HOUSEHOLD_COMPOSITION,
+    "signal.arrears_cents": ARREARS_AMOUNT,
+    "signal.arrears_months": ARREARS_AMOUNT,
+}
+CASE_CATEGORIES = frozenset(CASE_FIELD_CATEGORIES.values())
+# A members list is edited whole, so only by someone who sees it whole.
+MEMBER_CATEGORIES = frozenset({CONTACT_DETAILS, HOUSEHOLD_COMPOSITION})
+
+
+async def withheld_for(actor: Actor, rows: list[dict[str, Any]]) -> dict[uuid.UUID, frozenset[str]]:
+    """Per case row (with its `signal_source`): the case categories the actor may not see now."""
+    facts = await consent.sharing_facts([row["id"] for row in rows])
+    policy = get_policy()
+    return {
+        row["id"]: policy.case_categories_withheld(
+            actor, row["signal_source"], facts[row["id"]], CASE_CATEGORIES
+        )
+        for row in rows
+    }
+
+
+def visible_members(
+    members: list[dict[str, Any]], withheld: frozenset[str]
+) -> list[dict[str, Any]]:
+    shown = []
+    for member in members:
+        if member.get("relation") == "tenant":
+            if CONTACT_DETAILS in withheld:
+                continue
+            if HOUSEHOLD_COMPOSITION in withheld:
+                member = {**member, "birth_year": None}
+        elif HOUSEHOLD_COMPOSITION in withheld:
+            continue
+        shown.append(member)
+    return shown
+
+
+def mask_case_write(body: dict[str, Any], withheld: frozenset[str]) -> dict[str, Any]:
+    """A kept case edit (CaseWrite as builtins) as a reader who may not see `withheld` sees it."""
+    masked = dict(body)
+    if CONTACT_DETAILS in withheld and masked.get("address") is not None:
+        masked["address"] = None
+    if "members" in masked:
+        masked["members"] = visible_members(masked["members"] or [], withheld)
+    if ARREARS_AMOUNT in withheld and isinstance(masked.get("signal"), dict):
+        masked["signal"] = {**masked["signal"], "arrears_cents": None, "arrears_months": None}
+    return masked
 
 
 @dataclass(slots=True)
@@ -77,7 +141,9 @@ class References:
         return self.people.get(user_id) if user_id else None
 
 
-def _address(row: dict[str, Any]) -> Address:
+def _address(row: dict[str, Any], withheld: frozenset[str]) -> Address | None:
+    if CONTACT_DETAILS in withheld:
+        return None
     postcode = row["postcode"]
     return Address(
         street=row["street"],
@@ -87,22 +153,30 @@ def _address(row: dict[str, Any]) -> Address:
     )
 
 
-def summary(row: dict[str, Any], refs: References, actor: Actor, facts: CaseFacts) -> CaseSummary:
+def summary(
+    row: dict[str, Any],
+    refs: References,
+    actor: Actor,
+    facts: CaseFacts,
+    withheld: frozenset[str],
+) -> CaseSummary:
     return CaseSummary(
         id=row["id"],
         version=row["version"],
-        address=_address(row),
+        address=_address(row, withheld),
         process_step=ProcessStep(row["process_step"]),
-        arrears_cents=row["arrears_cents"],
+        arrears_cents=None if ARREARS_AMOUNT in withheld else row["arrears_cents"],
         signal_date=row["signal_date"],
         director=refs.person(row["director_user"]),
         director_organisation=refs.organisation(row["director_organisation"]),
         assigned_to_me=actor.user_id in facts.assigned_user_ids,
         updated_at=row["updated_at"],
+        withheld_categories=sorted(withheld),
     )
 
 
 async def detail(case_id: uuid.UUID, actor: Actor, facts: CaseFacts) -> CaseDetail:
+    """The case as this actor may see it now (asked here, so that no caller can forget)."""
     row = await (
         HouseholdCase.select()
         .where(HouseholdCase.id == case_id)
@@ -111,6 +185,7 @@ async def detail(case_id: uuid.UUID, actor: Actor, facts: CaseFacts) -> CaseDeta
         .run()
     )
     assert row is not None
+    withheld = (await withheld_for(actor, [row]))[case_id]
     events = await (
         CaseEvent.select()
         .where(CaseEvent.household_case == case_id)
@@ -128,14 +203,16 @@ async def detail(case_id: uuid.UUID, actor: Actor, facts: CaseFacts) -> CaseDeta
     return CaseDetail(
         id=row["id"],
         version=row["version"],
-        address=_address(row),
-        members=msgspec.convert(row["members"], list[Member]),
-        signal=Signal(
-            arrears_cents=row["arrears_cents"],
-            arrears_months=row["arrears_months"],
+        address=_address(row, withheld),
+        members=msgspec.convert(visible_members(row["members"], withheld), list[Member]),
+        signal=SignalView(
+            arrears_cents=None if ARREARS_AMOUNT in withheld else row["arrears_cents"],
+            arrears_months=None if ARREARS_AMOUNT in withheld else row["arrears_months"],
             signal_date=row["signal_date"],
             source_organisation_id=row["signal_source"],
         ),
+        wgs=legal_duty.legal_duty_view(row),
+        withheld_categories=sorted(withheld),
         process_step=ProcessStep(row["process_step"]),
         director=refs.person(row["director_user"]),
         director_organisation=refs.organisation(row["director_organisation"]),

@@ -8,10 +8,11 @@ covenant's information categories and the household's consent.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from api.accounts.roles import Role
-from api.covenant.loader import Covenant, load_covenant
+from api.covenant.loader import Basis, Covenant, load_covenant
 from api.lib.actor import Actor
 
 CASE_ROLES = frozenset({Role.FIELD_WORKER, Role.SUPERVISOR})
@@ -49,6 +50,28 @@ class VisitFacts:
     case_id: uuid.UUID
     worker_id: uuid.UUID
     organisation_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class FollowupFacts:
+    followup_id: uuid.UUID
+    case_id: uuid.UUID
+    from_organisation_id: uuid.UUID
+    created_by: uuid.UUID
+    recipient_organisation_id: uuid.UUID
+    claimed_by: uuid.UUID | None
+
+
+@dataclass(frozen=True, slots=True)
+class SharingFacts:
+    """What a household agreed to and what the law requires, for one case, right now."""
+
+    case_id: uuid.UUID
+    # (information category, receiving organisation kind) pairs with consent given now.
+    consent_given: frozenset[tuple[str, str]]
+    # Legal duties (covenant `legal_duty` names, e.g. "wgs_signal") whose conditions are all
+    # recorded on the case and to which the tenant did not object.
+    legal_duties_met: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +176,98 @@ class AccessPolicy:
         if actor.user_id == visit.worker_id:
             return deny("nobody reviews their own visit")
         return allow("supervisor of the worker's organisation")
+
+    # Follow-ups ------------------------------------------------------------------------------
+    def may_create_followup(self, actor: Actor, case: CaseFacts) -> Decision:
+        """Whoever works on the case for their organisation hands work to another."""
+        return self.may_edit_case(actor, case)
+
+    def receives_followup(self, actor: Actor, followup: FollowupFacts) -> bool:
+        """A colleague of the receiving organisation: the one who gets the extract."""
+        return bool(
+            actor.roles & CASE_ROLES and actor.organisation_id == followup.recipient_organisation_id
+        )
+
+    def may_view_followup(
+        self, actor: Actor, followup: FollowupFacts, case: CaseFacts | None
+    ) -> Decision:
+        if self.receives_followup(actor, followup):
+            return allow("receiving organisation")
+        if case is not None and actor.user_id == case.director_user_id:
+            return allow("case director: the plan")
+        if actor.organisation_id == followup.from_organisation_id and (
+            actor.user_id == followup.created_by or actor.has(Role.SUPERVISOR)
+        ):
+            return allow("sender or a supervisor of the sending organisation")
+        return deny("follow-ups are seen by their receiving organisation, sender and director")
+
+    def may_act_on_followup(self, actor: Actor, followup: FollowupFacts, action: str) -> Decision:
+        """Claiming and declining: any colleague of the receiving organisation. Progress and
+        completion: whoever claimed it, or a supervisor of that organisation."""
+        if not self.receives_followup(actor, followup):
+            return deny("only the receiving organisation acts on a follow-up")
+        if action in ("progress", "complete") and not (
+            actor.user_id == followup.claimed_by or actor.has(Role.SUPERVISOR)
+        ):
+            return deny("only the colleague who claimed it, or a supervisor, reports on it")
+        return allow("receiving organisation")
+
+    # Sharing between organisations -------------------------------------------------------------
+    def may_share(self, category: str, receiving_kind: str, facts: SharingFacts) -> Decision:
+        """May this category of a household's data reach an organisation of this kind?
+
+        Never where the covenant says never; by the legal duty once its conditions are met and
+        the tenant did not object; otherwise only with the household's consent for the pair.
+        """
+        basis = self.covenant.basis(category, receiving_kind)
+        if basis is Basis.NEVER:
+            return deny(f"the covenant never shares {category} with {receiving_kind}")
+        if basis is Basis.LEGAL_DUTY:
+            for name in facts.legal_duties_met:
+                duty = self.covenant.legal_duty[name]
+                if duty.to_kind == receiving_kind and category in duty.categories:
+                    return allow(f"legal duty {name}")
+        if (category, receiving_kind) in facts.consent_given:
+            return allow("consent given")
+        return deny(f"no consent to share {category} with {receiving_kind}")
+
+    def shared_categories(self, receiving_kind: str, facts: SharingFacts) -> frozenset[str]:
+        return frozenset(
+            category
+            for category in self.covenant.information_categories
+            if self.may_share(category, receiving_kind, facts)
+        )
+
+    def case_categories_withheld(
+        self,
+        actor: Actor,
+        signal_source_id: uuid.UUID | None,
+        facts: SharingFacts,
+        categories: Iterable[str],
+    ) -> frozenset[str]:
+        """Which of a case's categories the actor's organisation may not see.
+
+        The organisation that signalled the case held the household's data first and keeps
+        seeing it; every other organisation sees a category only where `may_share` allows it
+        for its kind (also the case director's: being involved is no legal basis).
+        """
+        if signal_source_id is not None and actor.organisation_id == signal_source_id:
+            return frozenset()
+        return frozenset(
+            category
+            for category in categories
+            if not self.may_share(category, actor.organisation_kind, facts)
+        )
+
+    def may_change_signal_facts(self, actor: Actor, signal_source_id: uuid.UUID | None) -> Decision:
+        """The signal's origin and the Wgs conditions are the signalling organisation's own
+        record (the landlord's steps (a) to (d)). Anyone else changing them could make itself
+        the source, or open the legal signal to itself, and so see what the covenant withholds."""
+        if signal_source_id is None:
+            return allow("the case has no signalling organisation yet")
+        if actor.organisation_id == signal_source_id:
+            return allow("signalling organisation")
+        return deny("only the organisation that signalled the case records its signal facts")
 
 
 _policy: AccessPolicy | None = None

@@ -1,0 +1,92 @@
+"""Facts the access policy needs about cases and people, and the audited ways of saying no.
+
+Separate from the services so that every module of the cases app (cases, consent, conflicts)
+can ask the policy without importing the others.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from api.accounts.roles import Role
+from api.accounts.tables import UserAccount
+from api.audit import services as audit
+from api.cases.tables import CaseAssignment, CaseParticipant, HouseholdCase
+from api.covenant.policy import CaseFacts, Decision, PersonFacts, get_policy
+from api.lib.actor import Actor
+from api.lib.errors import CaseNotFound, Forbidden
+
+
+async def load_facts(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, CaseFacts]:
+    if not case_ids:
+        return {}
+    cases = await (
+        HouseholdCase.select(
+            HouseholdCase.id, HouseholdCase.director_user, HouseholdCase.director_organisation
+        )
+        .where(HouseholdCase.id.is_in(case_ids))
+        .run()
+    )
+    participants = await (
+        CaseParticipant.select(CaseParticipant.household_case, CaseParticipant.organisation)
+        .where(CaseParticipant.household_case.is_in(case_ids))
+        .run()
+    )
+    assignments = await (
+        CaseAssignment.select(CaseAssignment.household_case, CaseAssignment.user)
+        .where(CaseAssignment.household_case.is_in(case_ids) & CaseAssignment.ended_at.is_null())
+        .run()
+    )
+    orgs: dict[uuid.UUID, set[uuid.UUID]] = {row["id"]: set() for row in cases}
+    users: dict[uuid.UUID, set[uuid.UUID]] = {row["id"]: set() for row in cases}
+    for row in participants:
+        orgs[row["household_case"]].add(row["organisation"])
+    for row in assignments:
+        users[row["household_case"]].add(row["user"])
+    return {
+        row["id"]: CaseFacts(
+            case_id=row["id"],
+            participant_organisation_ids=frozenset(orgs[row["id"]]),
+            assigned_user_ids=frozenset(users[row["id"]]),
+            director_user_id=row["director_user"],
+            director_organisation_id=row["director_organisation"],
+        )
+        for row in cases
+    }
+
+
+async def load_person(user_id: uuid.UUID) -> PersonFacts | None:
+    row = await (
+        UserAccount.select(
+            UserAccount.id, UserAccount.organisation, UserAccount.roles, UserAccount.active
+        )
+        .where(UserAccount.id == user_id)
+        .output(load_json=True)
+        .first()
+        .run()
+    )
+    if row is None:
+        return None
+    return PersonFacts(
+        user_id=row["id"],
+        organisation_id=row["organisation"],
+        roles=frozenset(Role(role) for role in row["roles"]),
+        active=row["active"],
+    )
+
+
+async def facts_or_refuse(actor: Actor, case_id: uuid.UUID, action: str) -> CaseFacts:
+    """The case's facts if the actor may see it; otherwise an audited, non-disclosing 404."""
+    facts = (await load_facts([case_id])).get(case_id)
+    decision = (
+        get_policy().may_view_case(actor, facts) if facts else Decision(False, "no such case")
+    )
+    if facts is None or not decision:
+        await audit.record_refusal(actor, action, "case", case_id, decision.reason)
+        raise CaseNotFound()
+    return facts
+
+
+async def refuse(actor: Actor, action: str, case_id: uuid.UUID, decision: Decision) -> None:
+    await audit.record_refusal(actor, action, "case", case_id, decision.reason)
+    raise Forbidden(decision.reason)

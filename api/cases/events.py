@@ -1,0 +1,27 @@
+"""Writing a case's timeline: one dated entry per thing that happened, with who and from where."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from api.cases.tables import CaseEvent
+from api.lib.actor import Actor
+from api.lib.db import now
+
+
+async def record_event(
+    actor: Actor, case_id: uuid.UUID, kind: str, data: dict[str, Any], note: str = ""
+) -> None:
+    await CaseEvent.insert(
+        CaseEvent(
+            household_case=case_id,
+            kind=kind,
+            at=now(),
+            actor_user=actor.user_id,
+            actor_organisation=actor.organisation_id,
+            device=actor.device_id,
+            data=data,
+            note=note,
+        )
+    ).run()
