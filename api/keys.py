@@ -80,6 +80,19 @@ def load_keys(keys_dir: Path) -> Keys:
     return Keys(token_signing_key=bytes.fromhex(token_key.read_text().strip()))
 
 
+def load_vapid_key(keys_dir: Path) -> ec.EllipticCurvePrivateKey:
+    """The Web Push (VAPID) signing key. Read here rather than by py_vapid's `from_file`, which
+    quietly makes and saves a new key when the file is missing: every browser subscribed with
+    the old public key would then be refused by its push service."""
+    path = keys_dir / VAPID_KEY_FILE
+    if not path.exists():
+        raise KeysMissing(f"no {VAPID_KEY_FILE} in {keys_dir}: run `keukentafel keys` first")
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
+        raise KeysMissing(f"{path} is not a P-256 key, which VAPID requires")
+    return key
+
+
 SEAL_SUFFIX = ".p12"
 SEAL_CERTIFICATE_SUFFIX = ".crt.pem"
 _SEAL_NAME_SUFFIX = " (ontwikkelzegel)"

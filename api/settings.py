@@ -9,6 +9,12 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+# The push services of the browsers the app runs in: Chrome, Edge and Samsung Internet (FCM),
+# Edge's own (WNS), Firefox (Mozilla autopush), Safari and home-screen apps on iPad (Apple).
+DEFAULT_PUSH_HOSTS = (
+    "fcm.googleapis.com,notify.windows.com,push.services.mozilla.com,push.apple.com"
+)
+
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
@@ -45,6 +51,14 @@ class Settings:
     login_max_failures: int
     login_failure_window_seconds: int
     demo_password: str
+    # VAPID `sub` claim: how a push service's operator reaches us about our traffic (RFC 8292).
+    vapid_subject: str
+    # Hosts (and their subdomains) of the push services the server will POST to; "*" allows any
+    # https host. A subscription's endpoint is a URL a client chose: without this list any
+    # signed-in user could make the worker send requests into the server's own network.
+    push_service_hosts: tuple[str, ...]
+    # Also accept plain-http endpoints on 127.0.0.0/8: for the fake push service in the tests.
+    push_allow_loopback: bool
 
     @property
     def uses_postgres(self) -> bool:
@@ -81,4 +95,11 @@ def get_settings() -> Settings:
         login_max_failures=int(_env("KEUKENTAFEL_LOGIN_MAX_FAILURES", "5")),
         login_failure_window_seconds=int(_env("KEUKENTAFEL_LOGIN_FAILURE_WINDOW", "900")),
         demo_password=_env("KEUKENTAFEL_DEMO_PASSWORD", "keukentafel-demo"),
+        vapid_subject=_env("KEUKENTAFEL_VAPID_SUBJECT", "mailto:beheer@keukentafel.invalid"),
+        push_service_hosts=tuple(
+            host.strip().lower()
+            for host in _env("KEUKENTAFEL_PUSH_SERVICE_HOSTS", DEFAULT_PUSH_HOSTS).split(",")
+            if host.strip()
+        ),
+        push_allow_loopback=_env("KEUKENTAFEL_PUSH_ALLOW_LOOPBACK", "0") == "1",
     )

@@ -37,6 +37,8 @@ os.environ.update(
         "PICCOLO_CONF": "api.piccolo_conf",
         # Tests drain the outbox themselves (`run_due`), so what a job did is known when asserted.
         "KEUKENTAFEL_EMBEDDED_WORKER": "0",
+        # The fake push service (tests/fakes/push_service.py) listens on http://127.0.0.1.
+        "KEUKENTAFEL_PUSH_ALLOW_LOOPBACK": "1",
     }
 )
 os.environ.pop("DATABASE_URL", None)

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,28 @@ MAX_ATTEMPTS = 8
 LEASE = dt.timedelta(minutes=5)
 
 
+class RetryAfter(Exception):
+    """Raised by a handler that was told when to come back (a push service's 429)."""
+
+    def __init__(self, seconds: float, reason: str = "") -> None:
+        super().__init__(reason or f"retry after {seconds} s")
+        self.seconds = seconds
+
+
+Periodic = Callable[[], Awaitable[int]]
+_periodic: list[tuple[float, Periodic]] = []
+
+
+def periodically(seconds: float) -> Callable[[Any], Any]:
+    """Register a task the worker loop runs every `seconds` (escalation, retention)."""
+
+    def register(task: Any) -> Any:
+        _periodic.append((seconds, task))
+        return task
+
+    return register
+
+
 def handles(kind: str) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
         _handlers[kind] = handler
@@ -45,6 +68,13 @@ def backoff(attempts: int) -> dt.timedelta:
     """5 s, 10 s, 20 s ... up to an hour, with jitter so failed jobs do not retry in step."""
     seconds = min(5 * 2 ** max(attempts - 1, 0), 3600)
     return dt.timedelta(seconds=seconds * random.uniform(0.8, 1.2))  # noqa: S311
+
+
+def retry_delay(error: Exception, attempts: int) -> dt.timedelta:
+    """When a failed job runs again: when it was told (RetryAfter), else after its backoff."""
+    if isinstance(error, RetryAfter):
+        return dt.timedelta(seconds=max(error.seconds, 0.0))
+    return backoff(attempts)
 
 
 @dataclass(slots=True)
@@ -99,7 +129,7 @@ async def run_one(clock: Clock = now) -> bool:
             Job.update(
                 {
                     Job.state: "failed" if gave_up else "pending",
-                    Job.run_after: clock() + backoff(job.attempts),
+                    Job.run_after: clock() + retry_delay(error, job.attempts),
                     Job.leased_until: None,
                     Job.last_error: f"{type(error).__name__}: {error}"[:2000],
                     Job.finished_at: clock() if gave_up else None,
@@ -136,9 +166,11 @@ async def run_due(clock: Clock = now, limit: int = 1000) -> int:
 async def run_forever(stop: asyncio.Event, poll_seconds: float = 1.0) -> None:
     _load_handlers()
     log.info("worker started")
+    last_run: dict[int, float] = {}
     while not stop.is_set():
         try:
             await run_due()
+            await _run_periodic(last_run)
         except Exception:  # the database may be restarting: wait and go on
             log.exception("worker loop error")
         with contextlib.suppress(TimeoutError):
@@ -146,6 +178,17 @@ async def run_forever(stop: asyncio.Event, poll_seconds: float = 1.0) -> None:
     log.info("worker stopped")
 
 
+async def _run_periodic(last_run: dict[int, float]) -> None:
+    for index, (seconds, task) in enumerate(_periodic):
+        moment = time.monotonic()
+        if index in last_run and moment - last_run[index] < seconds:
+            continue
+        last_run[index] = moment
+        await task()
+
+
 def _load_handlers() -> None:
     """Importing the handler modules registers them (kept here so every entry point agrees)."""
+    import api.followups.escalation
+    import api.notifications.jobs
     import api.reports.jobs  # noqa: F401

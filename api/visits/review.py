@@ -15,6 +15,7 @@ from api.covenant.policy import get_policy
 from api.lib.actor import Actor
 from api.lib.db import now, write_transaction
 from api.lib.errors import CommentRequired, Forbidden, VisitNotFound, VisitNotReviewable
+from api.notifications.services import notify
 from api.reports.requests import request_report
 from api.sync.protocol import next_seq
 from api.visits import views
@@ -22,6 +23,8 @@ from api.visits.schemas import ReviewWrite, VisitDetail
 from api.visits.tables import Visit
 
 DECIDED = {"approve": "approved", "return": "returned"}
+# What the worker whose visit it is hears of the decision.
+NOTIFICATION_KIND = {"approve": "visit_approved", "return": "visit_returned"}
 
 
 async def review_visit(actor: Actor, visit_id: uuid.UUID, body: ReviewWrite) -> VisitDetail:
@@ -89,4 +92,5 @@ async def _decide(actor: Actor, row: dict[str, Any], decision: str, comment: str
                 approved_by=actor.user_id,
                 approved_at=at,
             )
+        await notify([row["worker"]], NOTIFICATION_KIND[decision], "visit", row["id"])
         await audit.record(actor, "review", "visit", [row["id"]], detail=decision)

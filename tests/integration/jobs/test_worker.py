@@ -137,3 +137,34 @@ async def test_a_job_claimed_by_a_worker_that_died_runs_again_after_its_lease(cl
     await run_due(client, clock_at(start + LEASE + dt.timedelta(seconds=1)))
     assert CALLS[key] == 1
     assert (await job_row(key))["state"] == "done"
+
+
+async def test_a_job_told_when_to_come_back_runs_then_not_after_its_backoff(client):
+    from api.jobs.outbox import enqueue
+    from api.jobs.tables import Job
+    from api.jobs.worker import RetryAfter, handles
+    from api.lib.db import now, write_transaction
+
+    told: list[str] = []
+
+    @handles("test_retry_after")
+    async def handler(payload: dict) -> None:
+        told.append(payload["id"])
+        if len(told) == 1:
+            raise RetryAfter(900, "come back in a quarter of an hour")
+
+    async def add() -> None:
+        async with write_transaction():
+            await enqueue("test_retry_after", "test:retry-after", {"id": "later"})
+
+    await in_app(client, add)
+    start = now()
+    await run_due(client, clock_at(start))
+    row = await Job.select().where(Job.dedupe_key == "test:retry-after").first().run(in_pool=False)
+    assert (row["state"], row["run_after"]) == ("pending", start + dt.timedelta(seconds=900))
+    assert "quarter of an hour" in row["last_error"]
+
+    await run_due(client, clock_at(start + dt.timedelta(minutes=14)))
+    assert told == ["later"]
+    await run_due(client, clock_at(start + dt.timedelta(minutes=15)))
+    assert told == ["later", "later"]

@@ -1,0 +1,1 @@
+"""Alerts: the in-app inbox per user, Web Push subscriptions, and delivering pushes (VAPID)."""
