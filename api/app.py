@@ -15,6 +15,7 @@ from api.accounts.controllers import AdminController, AuthController, MeControll
 from api.accounts.services import SessionContext
 from api.cases.controllers import CaseController, ConflictController
 from api.covenant.loader import load_covenant
+from api.followups.controllers import CasePlanController, FollowupController
 from api.forms.catalogue import get_registry
 from api.forms.controllers import FormController
 from api.jobs.worker import run_forever
@@ -22,6 +23,8 @@ from api.keys import load_keys
 from api.lib.app_shell import app_shell_router
 from api.lib.db import engine, prepare_sqlite
 from api.lib.problems import EXCEPTION_HANDLERS, require_json_bodies
+from api.notifications.controllers import NotificationController, PushController
+from api.notifications.push import check_configuration as check_push_configuration
 from api.reports.controllers import ReportController
 from api.settings import Settings, get_settings
 from api.sync.controllers import SyncController
@@ -40,6 +43,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     load_covenant()
     get_registry()
     keys = load_keys(settings.keys_dir)
+    check_push_configuration(settings)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -74,6 +78,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         FormController,
         VisitController,
         ReportController,
+        NotificationController,
+        PushController,
+        FollowupController,
+        CasePlanController,
         SyncController,
     ]
     if (settings.pwa_dist / "index.html").exists():

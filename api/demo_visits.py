@@ -27,6 +27,7 @@ from api.visits import review, services
 from api.visits.schemas import DeclaredAttachment, ReviewWrite, VisitWrite
 
 FORM_KEY, FORM_VERSION = "keukentafelgesprek", 2
+DEVICE_OWNERS = ("fieldworker", "supervisor", "debtcounsel")
 
 
 @dataclass(frozen=True)
@@ -143,17 +144,16 @@ def _answers(visit: DemoVisit, visited_on: dt.date, finalized: dt.datetime) -> d
 async def seed_visits(at: dt.datetime | None = None) -> int:
     """Record the demo visits and the supervisor's decisions; the count recorded."""
     at = at or now()
-    device_id = demo_id("device/fieldworker-demo-tablet")
+    # Each person acts from a device of their own, as the audit trail records it.
+    devices = {name: demo_id(f"device/{name}-demo") for name in DEVICE_OWNERS}
     await Device.insert(
-        Device(
-            id=device_id,
-            user=demo_id("user/fieldworker"),
-            name="Demo-tablet Sanne",
-            enrolled_at=at,
-        )
+        *[
+            Device(id=device, user=demo_id(f"user/{name}"), name=f"Demo {name}", enrolled_at=at)
+            for name, device in devices.items()
+        ]
     ).run()
-    worker = _actor("fieldworker", device_id)
-    supervisor = _actor("supervisor", device_id)
+    worker = _actor("fieldworker", devices["fieldworker"])
+    supervisor = _actor("supervisor", devices["supervisor"])
     assert Role.SUPERVISOR in supervisor.roles
     for index, visit in enumerate(VISITS):
         visit_id = demo_id(f"visit/{visit.household}/{visit.days_ago}")
@@ -186,4 +186,51 @@ async def seed_visits(at: dt.datetime | None = None) -> int:
         if visit.decision is not None:
             decision = ReviewWrite(decision=visit.decision, comment=visit.comment)  # type: ignore[arg-type]
             await review.review_visit(supervisor, visit_id, decision)
+    await _seed_followups(worker, _actor("debtcounsel", devices["debtcounsel"]), at)
     return len(VISITS)
+
+
+async def _seed_followups(worker: Actor, counsellor: Actor, at: dt.datetime) -> None:
+    """The first approved visit asked for help: the GGD has not picked it up yet, debt
+    counselling has (so both inboxes and the plan show something)."""
+    from api.followups.actions import act
+    from api.followups.schemas import ActionWrite, FollowupWrite
+    from api.followups.services import record_followup
+
+    first = VISITS[0]
+    visit_id = demo_id(f"visit/{first.household}/{first.days_ago}")
+    case_id = demo_id(f"case/{first.household}")
+    today = at.date()
+    for key, kind, need, categories in [
+        (
+            "ggd",
+            "ggd",
+            "Somberheid en slecht slapen sinds baanverlies: kijken welke hulp past",
+            ["contact_details", "mental_health_notes"],
+        ),
+        (
+            "schuldhulp",
+            "debt_counselling",
+            "Aanmelding schuldhulpverlening: overzicht van schulden maken",
+            ["contact_details", "debts", "arrears_amount"],
+        ),
+    ]:
+        followup_id = demo_id(f"followup/{first.household}/{kind}")
+        await record_followup(
+            worker,
+            followup_id,
+            FollowupWrite(
+                case_id=case_id,
+                recipient_organisation_id=demo_id(f"org/{key}"),
+                need=need,
+                due_on=today + dt.timedelta(days=10),
+                categories=categories,
+                visit_id=visit_id,
+            ),
+        )
+    await act(
+        counsellor,
+        demo_id(f"followup/{first.household}/debt_counselling"),
+        "claim",
+        ActionWrite(action_id=demo_id("action/demo-claim")),
+    )

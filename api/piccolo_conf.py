@@ -19,6 +19,8 @@ APPS = [
     "api.visits.piccolo_app",
     "api.reports.piccolo_app",
     "api.jobs.piccolo_app",
+    "api.notifications.piccolo_app",
+    "api.followups.piccolo_app",
 ]
 
 

@@ -91,8 +91,20 @@ class VisitNotFound(NotFound):
     code, title = "visit_not_found", "Visit not found"
 
 
+class FollowupNotFound(NotFound):
+    """Also for a follow-up the actor may not see: existence is not disclosed."""
+
+    code, title = "followup_not_found", "Follow-up not found"
+
+
 class AttachmentNotDeclared(NotFound):
     code, title = "attachment_not_declared", "The visit does not declare this attachment"
+
+
+class NotificationNotFound(NotFound):
+    """Also what a user gets for someone else's notification: existence is not disclosed."""
+
+    code, title = "notification_not_found", "Notification not found"
 
 
 class ConflictNotFound(NotFound):
@@ -118,6 +130,30 @@ class VisitConflict(DomainError):
 
 class AttachmentConflict(DomainError):
     code, status, title = "attachment_conflict", 409, "Other bytes than declared for this name"
+
+
+class FollowupConflict(DomainError):
+    """Another follow-up is stored under this id; it was left unchanged."""
+
+    code, status, title = "followup_conflict", 409, "A different follow-up is stored under this id"
+
+
+class FollowupAlreadyClaimed(DomainError):
+    """Two colleagues claimed at once, or it was claimed before: one of them has it."""
+
+    code, status, title = "followup_already_claimed", 409, "Someone else has claimed this"
+
+
+class FollowupWrongState(DomainError):
+    """The action does not fit the follow-up's state (e.g. completing one that was declined)."""
+
+    code, status, title = "followup_wrong_state", 409, "Not possible in the follow-up's state"
+
+
+class ActionConflict(DomainError):
+    """An action id already used for another action: action ids are made once per action."""
+
+    code, status, title = "action_conflict", 409, "This action id was used for another action"
 
 
 class VisitNotReviewable(DomainError):
@@ -193,12 +229,52 @@ class CommentRequired(RuleViolation):
     code, title = "comment_required", "Say what should be corrected"
 
 
+class TextRequired(RuleViolation):
+    """Completing says what came of it; declining says why."""
+
+    code, title = "text_required", "Say what came of it, or why"
+
+
+class InvalidRecipient(RuleViolation):
+    code, title = "invalid_recipient", "The receiving organisation cannot take this follow-up"
+
+
+class PushEndpointNotAllowed(RuleViolation):
+    """Not an https URL of a known push service (see KEUKENTAFEL_PUSH_SERVICE_HOSTS)."""
+
+    code, title = "push_endpoint_not_allowed", "This push endpoint is not accepted"
+
+
+class InvalidPushKeys(RuleViolation):
+    """p256dh must be an uncompressed P-256 point (65 bytes), auth 16 bytes, both base64url."""
+
+    code, title = "invalid_push_keys", "The subscription's keys are not valid"
+
+
 class NotAPdf(DomainError):
     code, status, title = "not_a_pdf", 422, "The file is not a PDF"
 
 
 class UnknownCode(RuleViolation):
     code, title = "unknown_code", "A code is not known to the covenant"
+
+
+class ConsentNotPossible(RuleViolation):
+    """The covenant never shares this category with this kind: no consent can change that."""
+
+    code, title = "consent_not_possible", "The covenant never shares this pair"
+
+
+class ConsentPairRepeated(RuleViolation):
+    """One request decides each (category, recipient kind) pair once."""
+
+    code, title = "consent_pair_repeated", "A pair is decided twice in one request"
+
+
+class AddressRequired(RuleViolation):
+    """A new case needs its address; an update may leave it out (then it stays as it is)."""
+
+    code, title = "address_required", "A new case needs an address"
 
 
 class TooManyAttempts(DomainError):

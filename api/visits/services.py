@@ -16,9 +16,11 @@ from typing import Any
 import msgspec
 
 from api.audit import services as audit
+from api.cases import consent, legal_duty
 from api.cases.services import load_facts
 from api.cases.tables import HouseholdCase
 from api.covenant.policy import Decision, get_policy
+from api.followups.services import retract_replaced
 from api.forms.catalogue import get_registry
 from api.lib.actor import Actor
 from api.lib.db import now, write_transaction
@@ -49,6 +51,7 @@ from api.visits.schemas import (
 )
 from api.visits.tables import Visit, VisitAttachment
 from visit_forms import Form, Outcome, evaluate_form, suggestions_for
+from visit_forms.facts import WGS_PREFIX
 
 REPLACEABLE = ("awaiting_attachments", "submitted", "returned")
 
@@ -239,7 +242,22 @@ async def _insert(
             )
             if not replaced:
                 raise InvalidReplacement("The visit was replaced or approved meanwhile.")
-        await _fill_case(body, outcome, form)
+            # What the earlier revision asked and nobody took up yet is taken back; the
+            # worker confirms the corrected visit's follow-ups anew.
+            await retract_replaced(body.replaces)
+        await _fill_case(actor, visit_id, body, outcome, form)
+        await consent.record_from_visit(
+            actor,
+            body.case_id,
+            visit_id,
+            [
+                outcome.answers[code]
+                for code, question in form.questions.items()
+                if question.type == "consent" and code in outcome.answers
+            ],
+            body.finalized_at,
+            body.replaces,
+        )
         if state == "submitted":
             await request_report(visit_id, actor.organisation_id, digest, "draft")
         await audit.record(actor, "create", "visit", [visit_id], detail=body.form_key)
@@ -248,18 +266,31 @@ async def _insert(
     return True
 
 
-async def _fill_case(body: VisitWrite, outcome: Outcome, form: Form) -> None:
-    """The signal form's `fills:` answers become the case's signal (the authoritative one)."""
+async def _fill_case(
+    actor: Actor, visit_id: uuid.UUID, body: VisitWrite, outcome: Outcome, form: Form
+) -> None:
+    """The signal form's `fills:` answers become the case's signal (the authoritative one) and
+    its Wgs facts: the legal-duty conditions answered yes or no, and the tenant's objection."""
     columns = {
         "signal.arrears_cents": HouseholdCase.arrears_cents,
         "signal.arrears_months": HouseholdCase.arrears_months,
         "signal.signal_date": HouseholdCase.signal_date,
     }
     values: dict[Any, Any] = {}
+    conditions: dict[str, bool] = {}
+    objected: bool | None = None
     for code, value in outcome.answers.items():
         fact = form.questions[code].spec.fills
+        if fact is None:
+            continue
         if fact in columns:
             values[columns[fact]] = outcome.values[code] if fact.endswith("date") else value
+        elif fact.startswith(WGS_PREFIX):
+            conditions[fact.removeprefix(WGS_PREFIX)] = bool(outcome.values[code])
+        elif fact == "signal.objected_to_sharing":
+            objected = bool(outcome.values[code])
+    if conditions or objected is not None:
+        values |= await _legal_duty_values(actor, visit_id, body.case_id, conditions, objected)
     if not values:
         return
     await (
@@ -274,6 +305,37 @@ async def _fill_case(body: VisitWrite, outcome: Outcome, form: Form) -> None:
         .where(HouseholdCase.id == body.case_id)
         .run()
     )
+
+
+async def _legal_duty_values(
+    actor: Actor,
+    visit_id: uuid.UUID,
+    case_id: uuid.UUID,
+    conditions: dict[str, bool],
+    objected: bool | None,
+) -> dict[Any, Any]:
+    """The Wgs columns a visit changes. Only the signalling organisation's visit records them
+    (the policy): the conditions are the landlord's own steps. Another organisation's answers
+    stay in its visit and its report, and leave the legal signal as it was."""
+    row = await (
+        HouseholdCase.select(
+            HouseholdCase.signal_source,
+            HouseholdCase.wgs_conditions,
+            HouseholdCase.objected_to_sharing,
+        )
+        .where(HouseholdCase.id == case_id)
+        .output(load_json=True)
+        .first()
+        .run()
+    )
+    assert row is not None
+    if not get_policy().may_change_signal_facts(actor, row["signal_source"]):
+        return {}
+    met = legal_duty.merge_conditions(row["wgs_conditions"], conditions)
+    objection = row["objected_to_sharing"] if objected is None else objected
+    if not await legal_duty.record_legal_duty_change(actor, case_id, row, met, objection, visit_id):
+        return {}
+    return {HouseholdCase.wgs_conditions: met, HouseholdCase.objected_to_sharing: objection}
 
 
 # Attachments --------------------------------------------------------------------------------

@@ -42,6 +42,10 @@ class World:
     user_id: str
     device_id: str
     visit_id: uuid.UUID
+    # An alert in `fieldworker`'s inbox.
+    notification_id: str = ""
+    # A follow-up from `fieldworker` to the GGD on the case.
+    followup_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,23 @@ PROBES: dict[str, Probe] = {
         frozenset({"fieldworker", "supervisor", "municipality", "municipality-supervisor"}),
         body=lambda w, who: w.case_body,
     ),
+    # Consent: read by whoever sees the case, recorded by whoever may edit it.
+    "getConsent": Probe(
+        "GET",
+        "/api/cases/{case_id}/consent",
+        frozenset({"fieldworker", "supervisor", "municipality", "municipality-supervisor"}),
+    ),
+    "putConsent": Probe(
+        "PUT",
+        "/api/cases/{case_id}/consent",
+        frozenset({"fieldworker", "supervisor", "municipality", "municipality-supervisor"}),
+        body=lambda w, who: {
+            "decisions": [
+                {"category": "agreements", "recipient_kind": "social_work", "decision": "given"}
+            ],
+            "source": "phone",
+        },
+    ),
     # A visit stays with its worker and their supervisors; only the assigned worker records one.
     # (Before assignWorker below, which assigns the other case people.)
     "listVisits": Probe("GET", "/api/visits", CASE_PEOPLE),
@@ -194,6 +215,117 @@ PROBES: dict[str, Probe] = {
     ),
 }
 
+PROBES.update(
+    {
+        # Everyone signed in has an inbox (an administrator's stays empty) and may get alerts.
+        "listNotifications": Probe("GET", "/api/notifications", EVERYONE),
+        # Only the owner; for anyone else the id does not exist.
+        "markNotificationRead": Probe(
+            "POST", "/api/notifications/{notification_id}/read", frozenset({"fieldworker"})
+        ),
+        "getVapidPublicKey": Probe("GET", "/api/push/vapid-public-key", EVERYONE),
+        # A loopback endpoint per account (the tests allow loopback); removed again below, so
+        # no push job ever tries it.
+        "createPushSubscription": Probe(
+            "POST",
+            "/api/push/subscriptions",
+            EVERYONE,
+            body=lambda w, who: {"endpoint": probe_endpoint(who), "keys": probe_push_keys()},
+        ),
+        # Unsubscribing is idempotent and scoped to the caller: 204 for everyone signed in.
+        "deletePushSubscription": Probe(
+            "DELETE",
+            "/api/push/subscriptions",
+            EVERYONE,
+            body=lambda w, who: {"endpoint": probe_endpoint(who)},
+        ),
+    }
+)
+
+
+def probe_endpoint(who: str) -> str:
+    return f"http://127.0.0.1:9/push/probe-{who}"
+
+
+def probe_push_keys() -> dict[str, str]:
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    def b64url(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    point = (
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
+    return {"p256dh": b64url(point), "auth": b64url(b"0123456789abcdef")}
+
+
+async def _alert_fieldworker(object_id: uuid.UUID) -> str:
+    from api.lib.db import write_transaction
+    from api.notifications.services import notify
+    from api.notifications.tables import Notification
+
+    user_id = demo_user_id("fieldworker")
+    async with write_transaction():
+        await notify([user_id], "followup_new", "followup", object_id)
+        row = await (
+            Notification.select(Notification.id)
+            .where((Notification.user == user_id) & (Notification.object_id == object_id))
+            .first()
+        )
+    assert row is not None
+    return str(row["id"])
+
+
+CASE_VIEWERS = frozenset({"fieldworker", "supervisor", "municipality", "municipality-supervisor"})
+PROBES.update(
+    {
+        "listFollowups": Probe("GET", "/api/followups", CASE_PEOPLE),
+        "listRecipients": Probe("GET", "/api/followups/recipients", CASE_PEOPLE),
+        # The receiving organisation, the sender (and their supervisor) and the case director.
+        "getFollowup": Probe(
+            "GET",
+            "/api/followups/{followup_id}",
+            frozenset({"fieldworker", "supervisor", "municipality", "ggd", "ggd-supervisor"}),
+        ),
+        # The extract is the receiving organisation's alone.
+        "getFollowupExtract": Probe(
+            "GET",
+            "/api/followups/{followup_id}/extract.pdf",
+            frozenset({"ggd", "ggd-supervisor"}),
+        ),
+        "putFollowup": Probe(
+            "PUT",
+            "/api/followups/{followup_id}",
+            CASE_VIEWERS,
+            params={"followup_id": "{fresh}"},
+            body=lambda w, who: followup_body(w.case_id, demo_user_org("ggd")),
+        ),
+        "getCasePlan": Probe("GET", "/api/cases/{case_id}/plan", CASE_VIEWERS),
+        # No follow-up has these ids: everyone gets a problem (tests/integration/followups
+        # covers who may act on a real one).
+        **{
+            operation: Probe(
+                "POST",
+                f"/api/followups/{{followup_id}}/{verb}",
+                frozenset(),
+                params={"followup_id": "{fresh}"},
+                body=lambda w, who: {"action_id": str(uuid.uuid4()), "text": "klaar"},
+            )
+            for operation, verb in [
+                ("claimFollowup", "claim"),
+                ("progressFollowup", "progress"),
+                ("declineFollowup", "decline"),
+                ("completeFollowup", "complete"),
+            ]
+        },
+    }
+)
+
 
 def demo_user_org(key: str) -> uuid.UUID:
     from tests.helpers import demo_org_id
@@ -239,6 +371,12 @@ async def test_operation_ids_read_as_verbs(client):
         "resolve",
         "review",
         "verify",
+        "claim",
+        "progress",
+        "decline",
+        "complete",
+        "mark",
+        "delete",
     )
     for operation_id in await openapi_operations(client):
         assert operation_id.startswith(verbs), operation_id
@@ -282,13 +420,38 @@ async def world(client) -> World:
             content=data,
         )
     await in_app(client, run_due)  # the draft report, so that reading it can succeed
+    notification_id = await in_app(client, _alert_fieldworker, uuid.uuid4())
     return World(
         case_id=case_id,
         case_body={**body, "base_version": 1},
         user_id=person["id"],
         device_id=device["device_id"],
         visit_id=visit_id,
+        notification_id=notification_id,
+        followup_id=await _followup_to_ggd(client, fieldworker, case_id, visit_id),
     )
+
+
+async def _followup_to_ggd(client, headers, case_id, visit_id) -> str:
+    followup_id = str(uuid.uuid4())
+    recipients = (await client.get("/api/followups/recipients", headers=headers)).json()
+    response = await client.put(
+        f"/api/followups/{followup_id}",
+        headers=headers,
+        json=followup_body(case_id, next(o["id"] for o in recipients if o["kind"] == "ggd")),
+    )
+    assert response.status_code == 201, response.text
+    return followup_id
+
+
+def followup_body(case_id, recipient_id) -> dict:
+    return {
+        "case_id": str(case_id),
+        "recipient_organisation_id": str(recipient_id),
+        "need": "Kijken welke hulp past",
+        "due_on": "2026-12-31",
+        "categories": ["contact_details"],
+    }
 
 
 async def test_each_account_reaches_exactly_what_the_matrix_allows(client, world):
@@ -302,6 +465,8 @@ async def test_each_account_reaches_exactly_what_the_matrix_allows(client, world
                 "user_id": world.user_id,
                 "device_id": world.device_id,
                 "visit_id": world.visit_id,
+                "notification_id": world.notification_id,
+                "followup_id": world.followup_id,
             }
             for name, value in probe.params.items():
                 values[name] = str(uuid.uuid4()) if value == "{fresh}" else value
