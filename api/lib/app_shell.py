@@ -13,7 +13,17 @@ from litestar import Router, get
 from litestar.response import File
 
 # Keep in step with the routes in pwa/src/app/App.tsx.
-SCREENS = ["inloggen", "zaken", "bezoek", "bezoeken", "beoordelen", "sync", "beheer"]
+SCREENS = [
+    "inloggen",
+    "zaken",
+    "bezoek",
+    "bezoeken",
+    "beoordelen",
+    "sync",
+    "beheer",
+    "vervolg",
+    "berichten",
+]
 
 
 def app_shell_router(dist: Path) -> Router:

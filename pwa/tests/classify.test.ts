@@ -24,9 +24,22 @@ describe('classify', () => {
     });
   });
 
+  it('calls 409 followup_already_claimed overtaken: a colleague was first, the answer is final', () => {
+    expect(classify(answer(409, 'followup_already_claimed'), 0)).toEqual({
+      type: 'overtaken',
+      status: 409,
+      code: 'followup_already_claimed',
+      detail: 'because followup_already_claimed',
+    });
+  });
+
   it.each([
     [409, 'visit_conflict'],
     [409, 'attachment_conflict'],
+    [409, 'followup_conflict'],
+    [409, 'followup_wrong_state'],
+    [409, 'action_conflict'],
+    [422, 'text_required'],
     [400, 'invalid_body'],
     [403, 'forbidden'],
     [404, 'case_not_found'],

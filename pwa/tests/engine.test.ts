@@ -54,7 +54,7 @@ describe('SyncEngine triggers', () => {
     vi.useRealTimers();
   });
 
-  it('syncs on start: the outbox first, then the pull', async () => {
+  it('syncs on start: the outbox first, then the pull, then the follow-ups', async () => {
     const db = freshDb();
     const server = new FakeServer();
     await queuedVisit(db, { files: 1 });
@@ -66,8 +66,15 @@ describe('SyncEngine triggers', () => {
       result: 'ran',
       flush: { outcome: { result: 'done' } },
       pull: { result: 'done' },
+      followups: { result: 'done', pages: 2 },
     });
-    expect(server.requests.map((r) => r.method)).toEqual(['PUT', 'PUT', 'GET']);
+    expect(server.requests.map((r) => `${r.method} ${r.path}?${r.query}`)).toEqual([
+      expect.stringMatching(/^PUT \/api\/visits\//),
+      expect.stringMatching(/^PUT \/api\/visits\/.+\/attachments\//),
+      'GET /api/sync/changes?',
+      'GET /api/followups?scope=received&limit=200&offset=0',
+      'GET /api/followups?scope=sent&limit=200&offset=0',
+    ]);
     expect(engine.status.get()).toMatchObject({
       unsent: 0,
       setAside: 0,
@@ -75,6 +82,28 @@ describe('SyncEngine triggers', () => {
       lastError: null,
     });
     expect(engine.status.get().lastSyncAt).not.toBeNull();
+    engine.stop();
+  });
+
+  it('keeps the follow-ups after the pull, and a failing follow-up list is a sync not complete', async () => {
+    const db = freshDb();
+    const server = new FakeServer();
+    server.followups.received('f-1');
+    const { engine } = engineFor(db, server);
+    await engine.start();
+    expect(await db.followups.get('f-1')).toMatchObject({ scopes: ['received'], state: 'open' });
+    const syncedAt = engine.status.get().lastSyncAt;
+
+    server.script('GET', /^\/api\/followups$/, { kind: 'answer', status: 500 });
+    await vi.advanceTimersByTimeAsync(1000);
+    const report = await engine.syncNow();
+    expect(report).toMatchObject({
+      pull: { result: 'done' },
+      followups: { result: 'failed', problem: { status: 500 } },
+    });
+    expect(engine.status.get().lastError).toMatchObject({ status: 500 });
+    expect(engine.status.get().lastSyncAt).toBe(syncedAt);
+    expect(await db.followups.count()).toBe(1);
     engine.stop();
   });
 

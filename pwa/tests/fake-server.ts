@@ -6,6 +6,7 @@
  * same id, 409 attachment_conflict for other bytes under a declared name.
  */
 import type { ChangesPage } from '../src/db/types';
+import { FakeFollowups } from './fake-followups';
 
 export interface RecordedRequest {
   method: string;
@@ -73,6 +74,8 @@ export class FakeServer {
   ]);
   /** Pages by the `since` they answer ('' for the first sync). */
   readonly pages = new Map<string, ChangesPage>();
+  /** Follow-ups, by the rules of api/followups (fake-followups.ts). */
+  readonly followups = new FakeFollowups();
   token = 'token-1';
   private expired = new Set<string>();
   private sessionEnded = false;
@@ -155,6 +158,8 @@ export class FakeServer {
         ? json(200, stored.detail)
         : json(404, problem('case_not_found', 'Case not found'));
     }
+    const followup = this.followups.handle(request);
+    if (followup) return json(followup.status, followup.body);
     if (method === 'POST' && /^\/api\/notifications\/[^/]+\/read$/.test(path))
       return new Response(null, { status: 204 });
     if (method === 'GET' && path === '/api/sync/changes') {

@@ -89,6 +89,7 @@ describe('schema', () => {
       'attachments',
       'cases',
       'drafts',
+      'followups',
       'forms',
       'meta',
       'outbox',
@@ -167,6 +168,77 @@ describe('schema', () => {
     expect(report.outcome).toEqual({ result: 'done' });
     expect(server.requests.map((r) => r.path)).toEqual(outbox.map((row) => row.path));
     expect(await db.outbox.count()).toBe(0);
+    db.close();
+  });
+
+  it("keeps a version 2 tablet's unsent work through the upgrade to version 3 and indexes its follow-up actions", async () => {
+    const factory = new IDBFactory();
+    const { visitRows, files, outbox } = v1Records(4, 2);
+    const base = {
+      attempts: 1,
+      next_attempt_at: 0,
+      last_error: null,
+      state: 'pending' as const,
+      created_at: '2026-11-24T09:50:00.000Z',
+    };
+    const actions: Omit<OutboxRow, 'seq'>[] = [
+      {
+        ...base,
+        kind: 'action',
+        record_id: 'a-claim',
+        method: 'POST',
+        path: '/api/followups/f-1/claim',
+        body: { action_id: 'a-claim', text: '' },
+      },
+      {
+        ...base,
+        kind: 'action',
+        record_id: 'a-read',
+        method: 'POST',
+        path: '/api/notifications/n-1/read',
+      },
+      {
+        ...base,
+        kind: 'case',
+        record_id: CASE_ID,
+        case_id: CASE_ID,
+        method: 'PUT',
+        path: `/api/cases/${CASE_ID}`,
+        body: { base_version: 3 },
+        state: 'set_aside',
+        last_error: { status: 404, code: 'case_not_found', detail: 'gone', at: '2026-11-24T10:00:00.000Z' },
+      },
+    ];
+
+    const old = freshDb(2, factory);
+    await old.open();
+    expect(old.verno).toBe(2);
+    await old.transaction('rw', [old.visits, old.attachments, old.outbox, old.meta], async () => {
+      await old.visits.bulkAdd(visitRows);
+      await old.attachments.bulkAdd(files);
+      await old.outbox.bulkAdd(
+        outbox.map((row) => ({ ...row, visit_id: row.attachment?.visit_id ?? row.record_id })) as OutboxRow[],
+      );
+      await old.outbox.bulkAdd(actions as OutboxRow[]);
+      await old.meta.put({ key: 'cursor', value: 'c7.3' });
+    });
+    const before = await old.outbox.orderBy('seq').toArray();
+    old.close();
+
+    const db = freshDb(undefined, factory);
+    await db.open();
+    expect(db.verno).toBe(SCHEMA_VERSION);
+    const after = await db.outbox.orderBy('seq').toArray();
+    // Every row as it was, in the same order; only the follow-up's claim gained its index.
+    expect(after.map(({ followup_id: _, followup_action: __, ...rest }) => rest)).toEqual(before);
+    expect(after.filter((row) => row.followup_id).map((row) => [row.record_id, row.followup_id, row.followup_action])).toEqual([
+      ['a-claim', 'f-1', 'claim'],
+    ]);
+    expect(await db.outbox.where('followup_id').equals('f-1').count()).toBe(1);
+    expect(await db.visits.toArray()).toEqual(visitRows);
+    expect(await db.attachments.count()).toBe(files.length);
+    expect(await db.meta.get('cursor')).toEqual({ key: 'cursor', value: 'c7.3' });
+    expect(await db.followups.count()).toBe(0);
     db.close();
   });
 });

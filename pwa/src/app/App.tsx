@@ -11,6 +11,10 @@ import { MyVisits } from './screens/MyVisits';
 import { SyncPage } from './screens/SyncPage';
 import { Admin } from './screens/Admin';
 import { Review } from './screens/Review';
+import { Followups } from './screens/Followups';
+import { FollowupDetail } from './screens/FollowupDetail';
+import { Inbox } from './screens/Inbox';
+import { isOpenMessage } from '../sw-notifications';
 
 function Redirect({ to }: { to: string }) {
   const { route } = useLocation();
@@ -18,9 +22,25 @@ function Redirect({ to }: { to: string }) {
   return null;
 }
 
+/** A tapped notification while the app is open: the service worker asks us to go there. */
+function NotificationNavigation() {
+  const { route } = useLocation();
+  useEffect(() => {
+    const worker = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
+    if (!worker) return;
+    const onMessage = (event: MessageEvent) => {
+      if (isOpenMessage(event.data)) route(event.data.url);
+    };
+    worker.addEventListener('message', onMessage);
+    return () => worker.removeEventListener('message', onMessage);
+  }, []);
+  return null;
+}
+
 function SignedIn() {
   return (
     <Layout>
+      <NotificationNavigation />
       <Router>
         <Route path="/zaken" component={Cases} />
         <Route path="/zaken/:id" component={CaseView} />
@@ -29,6 +49,9 @@ function SignedIn() {
         <Route path="/sync" component={SyncPage} />
         <Route path="/beoordelen/:id?" component={Review} />
         <Route path="/beheer" component={Admin} />
+        <Route path="/vervolg" component={Followups} />
+        <Route path="/vervolg/:id" component={FollowupDetail} />
+        <Route path="/berichten" component={Inbox} />
         <Route default component={() => <Redirect to="/zaken" />} />
       </Router>
     </Layout>

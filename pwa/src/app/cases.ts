@@ -1,9 +1,11 @@
 /** Reading the cases this device holds, and how the worker's list orders them. */
 import type { CaseRow } from '../db';
+import { t } from './i18n';
 
 export interface CaseSignal {
-  arrears_cents: number;
-  arrears_months: number;
+  // Null when not shared with this organisation (the covenant's arrears_amount category).
+  arrears_cents: number | null;
+  arrears_months: number | null;
   signal_date: string | null;
 }
 
@@ -55,7 +57,7 @@ export function signalOf(row: CaseRow): CaseSignal {
 }
 
 export function isUrgent(row: CaseRow): boolean {
-  return URGENT_STEPS.has(row.process_step) || signalOf(row).arrears_months >= 3;
+  return URGENT_STEPS.has(row.process_step) || (signalOf(row).arrears_months ?? 0) >= 3;
 }
 
 /** Urgent first, then by how far along the process, then the largest arrears. */
@@ -63,11 +65,12 @@ export function byUrgency(a: CaseRow, b: CaseRow): number {
   return (
     Number(isUrgent(b)) - Number(isUrgent(a)) ||
     STEPS.indexOf(b.process_step) - STEPS.indexOf(a.process_step) ||
-    signalOf(b).arrears_cents - signalOf(a).arrears_cents
+    (signalOf(b).arrears_cents ?? 0) - (signalOf(a).arrears_cents ?? 0)
   );
 }
 
 export function addressLine(row: CaseRow): string {
   const a = row.address;
+  if (!a) return t.value.cases.addressWithheld;
   return `${a.street} ${a.house_number}, ${a.postcode} ${a.city}`;
 }

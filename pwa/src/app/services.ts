@@ -54,6 +54,9 @@ export async function wipeDevice(): Promise<void> {
   await db.open();
 }
 
+/** Case edits, new follow-ups and actions (claims, read marks): counted as "other changes". */
+const OTHER_KINDS = new Set(['case', 'action', 'followup']);
+
 export interface Unsent {
   visits: number;
   files: number;
@@ -69,7 +72,7 @@ export async function unsentWork(): Promise<Unsent> {
   return {
     visits: pending.filter((row) => row.kind === 'visit').length,
     files: pending.filter((row) => row.kind === 'attachment').length,
-    other: pending.filter((row) => row.kind === 'case' || row.kind === 'action').length,
+    other: pending.filter((row) => OTHER_KINDS.has(row.kind)).length,
     drafts: await db.drafts.count(),
     setAside: rows.length - pending.length,
   };
@@ -79,17 +82,26 @@ export function nothingUnsent(unsent: Unsent): boolean {
   return Object.values(unsent).every((n) => n === 0);
 }
 
-/** Log out only when nothing would be lost; then this device keeps no case data. */
-export async function logOut(): Promise<Unsent | null> {
+/**
+ * Log out only when nothing would be lost; then this device keeps no case data (nor the
+ * follow-ups' extracts, nor the inbox). `beforeEnd` runs while the session still holds, once
+ * logging out is certain (ending this device's push subscription).
+ */
+export async function logOut(beforeEnd?: () => Promise<void>): Promise<Unsent | null> {
   const unsent = await unsentWork();
   if (!nothingUnsent(unsent)) return unsent;
   engine.stop();
+  await beforeEnd?.();
   await endSession(db);
-  await db.transaction('rw', [db.cases, db.visits, db.attachments, db.forms, db.meta], async () => {
+  const tables = [db.cases, db.visits, db.attachments, db.forms, db.meta, db.followups];
+  await db.transaction('rw', tables, async () => {
     await db.cases.clear();
     await db.visits.clear();
     await db.attachments.clear();
-    await db.meta.where('key').anyOf('cursor', 'last_sync_at', 'last_error', 'cases_to_refresh').delete();
+    await db.followups.clear();
+    const synced = ['cursor', 'last_sync_at', 'last_error', 'cases_to_refresh'];
+    const inbox = ['inbox', 'inbox_unsent_reads', 'recipients'];
+    await db.meta.where('key').anyOf([...synced, ...inbox]).delete();
   });
   return null;
 }

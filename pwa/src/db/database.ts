@@ -5,6 +5,7 @@ import type {
   AttachmentRow,
   CaseRow,
   DraftRow,
+  FollowupRow,
   FormRow,
   MetaRow,
   OutboxRow,
@@ -31,6 +32,7 @@ export class KeukentafelDb extends Dexie {
   declare outbox: EntityTable<OutboxRow, 'seq'>;
   declare meta: EntityTable<MetaRow, 'key'>;
   declare forms: Table<FormRow, [string, number]>;
+  declare followups: EntityTable<FollowupRow, 'id'>;
 
   constructor(options: OpenOptions = {}) {
     super(options.name ?? DB_NAME, {

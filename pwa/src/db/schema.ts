@@ -4,7 +4,7 @@
  * its unsent records inside. Never edit a published version's stores or upgrade; add a new one.
  */
 import type { Dexie, Transaction } from 'dexie';
-import type { OutboxRow } from './types';
+import type { FollowupActionName, OutboxRow } from './types';
 
 export interface SchemaVersion {
   version: number;
@@ -47,7 +47,39 @@ export const VERSIONS: readonly SchemaVersion[] = [
           }
         }),
   },
+  {
+    // Version 3: follow-ups. `followups` keeps what the server last said about the follow-ups
+    // received by my organisation and those we sent; outbox rows name the follow-up they make
+    // or act on, so a screen finds "what is still on its way for this one" by index.
+    version: 3,
+    stores: {
+      outbox: '++seq, state, [kind+record_id], visit_id, followup_id',
+      followups: 'id, case_id',
+    },
+    // queueAction (v2) was already meant for claiming a follow-up: such a row gets its index.
+    upgrade: (tx) =>
+      tx
+        .table<OutboxRow, number>('outbox')
+        .toCollection()
+        .modify((row) => {
+          const found = row.kind === 'action' ? followupActionPath(row.path) : null;
+          if (found) {
+            row.followup_id = found.id;
+            row.followup_action = found.action;
+          }
+        }),
+  },
 ];
+
+const ACTION_PATH = /^\/api\/followups\/([^/]+)\/(claim|progress|decline|complete)$/;
+
+/** `/api/followups/{id}/{action}` → its parts; null for any other path. */
+export function followupActionPath(
+  path: string,
+): { id: string; action: FollowupActionName } | null {
+  const match = ACTION_PATH.exec(path);
+  return match ? { id: decodeURIComponent(match[1]), action: match[2] as FollowupActionName } : null;
+}
 
 /** The version this build of the app reads and writes. */
 export const SCHEMA_VERSION = VERSIONS[VERSIONS.length - 1].version;

@@ -34,11 +34,26 @@ export interface VisitWrite {
 export type ServerVisitState =
   'awaiting_attachments' | 'submitted' | 'approved' | 'returned' | 'replaced';
 
+/**
+ * A follow-up the server proposes after a visit (visit_forms' suggestion rules): another
+ * organisation of `recipient_kind` should pick something up. The worker confirms or skips it.
+ */
+export interface VisitSuggestion {
+  code: string;
+  recipient_kind: string;
+  need_nl: string;
+  need_en: string;
+  /** Covenant information categories the follow-up would ask to share. */
+  categories: string[];
+}
+
 /** The `visit` of a VisitReceipt; only the fields this layer reads are named. */
 export interface ServerVisit {
   id: string;
   state: ServerVisitState;
   missing_attachments: string[];
+  /** Absent in receipts from servers before follow-ups. */
+  suggestions?: VisitSuggestion[];
   [field: string]: unknown;
 }
 
@@ -59,7 +74,8 @@ export interface AttachmentReceipt {
 export interface CaseDetail {
   id: string;
   version: number;
-  address: { street: string; house_number: string; postcode: string; city: string };
+  // Null when the covenant and the household's consent do not share it with this organisation.
+  address: { street: string; house_number: string; postcode: string; city: string } | null;
   process_step: string;
   assigned_to_me: boolean;
   updated_at: string;
@@ -92,6 +108,95 @@ export interface ChangesPage {
   removed_case_ids: string[];
   visits: VisitSummary[];
   forms: FormSummary[];
+}
+
+// --- Follow-ups (api/followups/schemas.py) ---------------------------------------------------
+
+export type FollowupState = 'open' | 'claimed' | 'in_progress' | 'done' | 'declined' | 'retracted';
+export type FollowupActionName = 'claim' | 'progress' | 'decline' | 'complete';
+
+export interface OrganisationRef {
+  id: string;
+  name: string;
+  kind: string;
+}
+
+export interface FollowupPerson {
+  id: string;
+  display_name: string;
+  organisation_id: string;
+}
+
+export interface ExtractItem {
+  label: string;
+  /** Text, or for a repeated group a list of {question label: text}. */
+  value: unknown;
+}
+
+/** What the receiving organisation may see, decided by the server at its last read. */
+export interface FollowupExtract {
+  shared_categories: string[];
+  /** Asked for by the sender, not allowed by the covenant or the household's consent. */
+  withheld_categories: string[];
+  data: Record<string, ExtractItem[]>;
+}
+
+export interface FollowupView {
+  id: string;
+  case_id: string;
+  visit_id: string | null;
+  suggestion_code: string | null;
+  from_organisation: OrganisationRef;
+  created_by: FollowupPerson;
+  recipient_organisation: OrganisationRef;
+  need: string;
+  categories: string[];
+  /** YYYY-MM-DD */
+  due_on: string;
+  state: FollowupState;
+  claimed_by: FollowupPerson | null;
+  claimed_at: string | null;
+  outcome: string;
+  decline_reason: string;
+  created_at: string;
+  updated_at: string;
+  overdue: boolean;
+  /** Only for the receiving organisation. */
+  extract: FollowupExtract | null;
+}
+
+/** The body of `PUT /api/followups/{id}`; the id is made on the device. */
+export interface FollowupWrite {
+  case_id: string;
+  recipient_organisation_id: string;
+  need: string;
+  due_on: string;
+  categories: string[];
+  visit_id: string | null;
+  suggestion_code: string | null;
+}
+
+export interface FollowupReceipt {
+  outcome: 'created' | 'duplicate';
+  followup: FollowupView;
+}
+
+/** The body of `POST /api/followups/{id}/{action}`: the same action id gets the same answer. */
+export interface ActionWrite {
+  action_id: string;
+  text: string;
+}
+
+/** One row of `GET /api/notifications` (NotificationOut): neutral titles, no personal data. */
+export interface InboxItem {
+  id: string;
+  kind: string;
+  object_type: string;
+  object_id: string;
+  title_nl: string;
+  title_en: string;
+  created_at: string;
+  read_at: string | null;
 }
 
 /** The signed-in user as `POST /api/auth/login` returns it. */
@@ -165,6 +270,18 @@ export interface VisitRow {
   review_comment?: string | null;
   problem: RecordProblem | null;
   case_removed_at?: string;
+  /**
+   * What the worker decided about the receipt's suggestions (and follow-ups added beside
+   * them), by suggestion code or `extra:<followup id>`. Unindexed: absent means undecided.
+   */
+  followup_choices?: Record<string, FollowupChoice>;
+}
+
+export interface FollowupChoice {
+  decision: 'confirmed' | 'skipped';
+  /** The follow-up queued for a confirmed suggestion. */
+  followup_id: string | null;
+  at: string;
 }
 
 export interface AttachmentRow {
@@ -179,7 +296,11 @@ export interface AttachmentRow {
   sent_at: string | null;
 }
 
-export type OutboxKind = 'case' | 'visit' | 'attachment' | 'action';
+/**
+ * `followup`: a follow-up made on this device (PUT, idempotent by its id). A follow-up's
+ * claim, progress, decline or complete is an `action` row naming `followup_id`.
+ */
+export type OutboxKind = 'case' | 'visit' | 'attachment' | 'action' | 'followup';
 export type OutboxState = 'pending' | 'set_aside';
 
 export interface OutboxRow {
@@ -198,6 +319,10 @@ export interface OutboxRow {
   visit_id?: string;
   /** The case an action concerns, so a pull that removes the case can flag it. */
   case_id?: string;
+  /** Schema v3: the follow-up a `followup` row creates or an action row acts on (indexed). */
+  followup_id?: string;
+  /** Which action on `followup_id`: the screens show its state as it will be. */
+  followup_action?: FollowupActionName;
   attempts: number;
   /** Epoch ms; 0 means now. */
   next_attempt_at: number;
@@ -214,6 +339,28 @@ export type NewOutboxRow = Omit<OutboxRow, 'seq'>;
 export interface MetaRow {
   key: string;
   value: unknown;
+}
+
+export type FollowupScope = 'received' | 'sent';
+
+/** Something the server said about a follow-up that the worker should see once. */
+export interface FollowupNotice {
+  /** e.g. `followup_already_claimed`: a colleague was first. */
+  code: string;
+  /** The follow-up's state the server reported with it, if any. */
+  state: string | null;
+  at: string;
+}
+
+/**
+ * A follow-up as the server last showed it to this device. Pending actions are not applied
+ * here: they stay in the outbox and the screens lay them over this row until acknowledged.
+ */
+export interface FollowupRow extends FollowupView {
+  /** Which of the server's lists it came from: for my organisation, or sent by us. */
+  scopes: FollowupScope[];
+  fetched_at: string;
+  notice?: FollowupNotice | null;
 }
 
 export interface FormRow extends FormSummary {

@@ -16,6 +16,13 @@ export type Verdict =
       detail: string;
       retryAfterMs: number | null;
     }
+  /**
+   * A colleague's change came first and the server's "no" is final, but the record held
+   * nothing of the worker's (a claim has no text): nothing to keep or resend. The row is
+   * settled with a notice for the worker instead of being set aside, where it would sit
+   * visible for good and block logging out over work that never existed.
+   */
+  | { type: 'overtaken'; status: number; code: string; detail: string }
   | { type: 'refresh' }
   | { type: 'revoked' }
   | { type: 'sign_in'; code: string };
@@ -47,6 +54,10 @@ export function classify(answer: Answer, now: number): Verdict {
   if (status >= 200 && status < 300) return { type: 'acknowledged', conflict: false };
   // The server kept the stale edit as a conflict for a person: it has the record.
   if (status === 409 && code === 'case_conflict') return { type: 'acknowledged', conflict: true };
+  // The server raises this for a claim only, which sends no text (see records.ts).
+  if (status === 409 && code === 'followup_already_claimed') {
+    return { type: 'overtaken', status, code, detail };
+  }
   if (status === 401) {
     if (code === 'token_expired') return { type: 'refresh' };
     if (code === 'device_revoked') return { type: 'revoked' };

@@ -2,11 +2,13 @@
  * When to sync. Background Sync exists in Chromium only and an iPad may not run our service
  * worker for days, so the open app syncs itself: on start, when the network comes back, when
  * the app becomes visible, on a timer, when a postponed record is due, and on "sync now".
- * A cycle sends the outbox first (so the pull already reflects our own records), then pulls.
+ * A cycle sends the outbox first (so the pull already reflects our own records), then pulls,
+ * then fetches the follow-ups (followups.ts: a step of its own until the pull carries them).
  */
 import type { KeukentafelDb } from '../db/database';
 import { getMeta, setMeta } from '../db/meta';
 import type { RecordProblem } from '../db/types';
+import { refreshFollowups } from './followups';
 import { Api, type FetchLike, type RefreshOutcome, type TokenProvider } from './http';
 import { Outbox, type FlushReport } from './outbox';
 import { pull, type PullOutcome } from './pull';
@@ -39,7 +41,13 @@ export type CycleReport =
       result: 'skipped';
       reason: 'offline' | 'sign_in_required' | 'stopped' | 'error' | 'other_tab';
     }
-  | { result: 'ran'; flush: FlushReport; pull: PullOutcome | null };
+  | {
+      result: 'ran';
+      flush: FlushReport;
+      pull: PullOutcome | null;
+      /** The follow-up step; null when the pull did not get through. */
+      followups?: PullOutcome | null;
+    };
 
 export class SyncEngine {
   readonly status = new StatusStore();
@@ -201,14 +209,18 @@ export class SyncEngine {
         await this.remember(flush, null);
         return { result: 'ran', flush, pull: null };
       }
-      const pulled = await pull({
+      const pullOptions = {
         db: this.options.db,
         api: this.api,
         onRevoked: () => this.onRevoked(),
-      });
-      if (pulled.result === 'sign_in') this.signInRequired(pulled.problem);
-      await this.remember(flush, pulled);
-      return { result: 'ran', flush, pull: pulled };
+      };
+      const pulled = await pull(pullOptions);
+      // After the pull, as its own small step: see followups.ts for why it is not in the pull.
+      const followups = pulled.result === 'done' ? await refreshFollowups(pullOptions) : null;
+      const fetched = followups ?? pulled;
+      if (fetched.result === 'sign_in') this.signInRequired(fetched.problem);
+      await this.remember(flush, fetched);
+      return { result: 'ran', flush, pull: pulled, followups };
     } catch (error) {
       // Triggers fire and forget: a failure must end up in the status, never unhandled.
       const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

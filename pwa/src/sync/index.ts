@@ -11,7 +11,15 @@ export {
 export type { NewDraft } from './drafts';
 export { finalizeDraft, FinalizeError } from './finalize';
 export type { FinalizeOptions, NewAttachment } from './finalize';
-export { queueCaseEdit, queueAction } from './records';
+export {
+  queueCaseEdit,
+  queueAction,
+  queueFollowupAction,
+  followupOutboxRow,
+  followupActionRow,
+  followupPath,
+} from './records';
+export { refreshFollowups, storeFollowupView, isFollowupView } from './followups';
 export { Api } from './http';
 export type { FetchLike, TokenProvider, RefreshOutcome, Problem } from './http';
 export { classify } from './classify';

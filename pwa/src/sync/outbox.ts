@@ -7,22 +7,20 @@
  *   earlier one (a visit before the case edit it depends on).
  * - A definite "no" sets that one row aside (kept, visible, exportable) and the flush goes on.
  * - An attachment waits for its visit and is set aside with it.
+ * - A claim a colleague won is settled with a notice on the follow-up (followups.ts), not set
+ *   aside: it held nothing of the worker's.
  * - One flush at a time: a second call joins the running one, so a record is never sent twice
  *   concurrently by this tab.
  */
 import type { KeukentafelDb } from '../db/database';
 import { getMeta, setMeta } from '../db/meta';
-import type {
-  AttachmentReceipt,
-  CaseDetail,
-  OutboxRow,
-  RecordProblem,
-  VisitReceipt,
-} from '../db/types';
+import type { OutboxRow, RecordProblem } from '../db/types';
 import { retryDelay } from './backoff';
 import { canonicalJson } from './canonical';
 import { classify, type Verdict } from './classify';
+import { acknowledgeFollowup, settleOvertaken } from './followups';
 import type { Answer, Api, RefreshOutcome, Request } from './http';
+import { isAttachmentReceipt, isCaseDetail, isVisitReceipt } from './receipts';
 import { nowIso } from './time';
 
 export type FlushOutcome =
@@ -138,6 +136,17 @@ export class Outbox {
             this.problem(verdict.status, verdict.code, verdict.detail),
           );
           break;
+        case 'overtaken': {
+          const problem = this.problem(verdict.status, verdict.code, verdict.detail);
+          // Only a claim carries no text; anything else the worker wrote is kept, set aside.
+          if (row.followup_action === 'claim') {
+            await settleOvertaken(this.db, row, answer, problem);
+            report.acknowledged++; // answered for good: it leaves the queue
+          } else {
+            report.setAside += await this.setAside(row, problem);
+          }
+          break;
+        }
         case 'retry':
           return this.postpone(row, verdict);
         case 'refresh': {
@@ -245,7 +254,7 @@ export class Outbox {
     const db = this.db;
     const json = answer.kind === 'response' ? answer.json : null;
     const at = nowIso(this.now());
-    const tables = [db.outbox, db.visits, db.attachments, db.meta, db.cases];
+    const tables = [db.outbox, db.visits, db.attachments, db.meta, db.cases, db.followups];
     await db.transaction('rw', tables, async () => {
       if (!(await db.outbox.get(row.seq))) return; // resent or wiped meanwhile
       await db.outbox.delete(row.seq);
@@ -268,6 +277,8 @@ export class Outbox {
           await db.visits.update(visit_id, { server_state: 'submitted' });
         }
         await this.forgetIfCaseRemoved(visit_id);
+      } else if (row.followup_id) {
+        await acknowledgeFollowup(db, row, json, at);
       } else if (row.kind === 'case' && conflict) {
         // The server kept our edit aside for a person; our cached copy may be stale.
         const list = (await getMeta(db, 'cases_to_refresh')) ?? [];
@@ -375,20 +386,4 @@ function deviceProblem(error: unknown, now: number): RecordProblem {
     detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
     at: nowIso(now),
   };
-}
-
-function isVisitReceipt(json: unknown): json is VisitReceipt {
-  const visit = (json as VisitReceipt | null)?.visit;
-  return !!visit && typeof visit === 'object' && Array.isArray(visit.missing_attachments);
-}
-
-function isCaseDetail(json: unknown, id: string): json is CaseDetail {
-  const detail = json as CaseDetail | null;
-  return !!detail && detail.id === id && typeof detail.version === 'number';
-}
-
-function isAttachmentReceipt(json: unknown): json is AttachmentReceipt {
-  return (
-    !!json && typeof json === 'object' && typeof (json as AttachmentReceipt).complete === 'boolean'
-  );
 }

@@ -110,6 +110,8 @@ export async function storePage(db: KeukentafelDb, page: ChangesPage, at: string
             : {}),
         });
       }
+      // Follow-ups go here once the server's pages carry them; until then followups.ts
+      // fetches them in a step after the pull.
       await setMeta(db, 'cursor', page.cursor);
     },
   );
@@ -199,8 +201,11 @@ async function refreshConflictedCases(options: PullOptions, pages: number, now: 
   return null;
 }
 
-/** GET with one token refresh; `goneIsNull` turns 403/404 into a null body. */
-async function getJson(
+/**
+ * GET with one token refresh; `goneIsNull` turns 403/404 into a null body. Shared with the
+ * follow-up step (followups.ts), which fetches beside the pull until the pull carries them.
+ */
+export async function getJson(
   options: PullOptions,
   path: string,
   pages: number,

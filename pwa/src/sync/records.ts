@@ -3,7 +3,12 @@
  * edits, small actions). One place builds paths, so the flusher and the tests agree on them.
  */
 import type { KeukentafelDb } from '../db/database';
-import type { NewOutboxRow } from '../db/types';
+import type {
+  ActionWrite,
+  FollowupActionName,
+  FollowupWrite,
+  NewOutboxRow,
+} from '../db/types';
 import { nowIso } from './time';
 
 type NewRow = Omit<
@@ -87,4 +92,59 @@ export async function queueAction(
       ...(action.case_id ? { case_id: action.case_id } : {}),
     }),
   );
+}
+
+export function followupPath(followupId: string, action?: FollowupActionName): string {
+  const base = `/api/followups/${encodeURIComponent(followupId)}`;
+  return action ? `${base}/${action}` : base;
+}
+
+/**
+ * A follow-up made on this device. Its id is made here and is the server's key, so sending it
+ * again after a lost answer is a duplicate, not a second follow-up.
+ */
+export function followupOutboxRow(followupId: string, body: FollowupWrite): NewOutboxRow {
+  return pending({
+    kind: 'followup',
+    record_id: followupId,
+    followup_id: followupId,
+    case_id: body.case_id,
+    method: 'PUT',
+    path: followupPath(followupId),
+    body,
+  });
+}
+
+/**
+ * Claim, progress, decline or complete, queued like every record: it survives offline and a
+ * closed app. The action id is made once, here, and kept in the body: a resend after a lost
+ * answer carries the same id, and the server answers it as it did the first time.
+ */
+export function followupActionRow(
+  followupId: string,
+  action: FollowupActionName,
+  text: string,
+  actionId: string = crypto.randomUUID(),
+): NewOutboxRow {
+  const body: ActionWrite = { action_id: actionId, text };
+  return pending({
+    kind: 'action',
+    record_id: actionId,
+    followup_id: followupId,
+    followup_action: action,
+    method: 'POST',
+    path: followupPath(followupId, action),
+    body,
+  });
+}
+
+export async function queueFollowupAction(
+  db: KeukentafelDb,
+  followupId: string,
+  action: FollowupActionName,
+  text: string,
+): Promise<string> {
+  const row = followupActionRow(followupId, action, text);
+  await db.outbox.add(row);
+  return row.record_id;
 }

@@ -15,7 +15,7 @@ export class ResendError extends Error {
 
 export interface Correction {
   /**
-   * A corrected body: a CaseWrite or action body, or a whole VisitWrite. A visit's declared
+   * A corrected body: a CaseWrite, FollowupWrite or action body, or a whole VisitWrite. A visit's declared
    * attachments must stay as they are (the bytes on the device are what will be sent).
    * A 409 visit_conflict is not fixed this way: the server keeps its visit under that id,
    * so a correction there is a new visit.
@@ -61,7 +61,7 @@ export async function resend(
       server_wait: false,
       last_error: null,
     };
-    if (current.kind === 'case' || current.kind === 'action') {
+    if (current.kind === 'case' || current.kind === 'action' || current.kind === 'followup') {
       await db.outbox.update(
         current.seq,
         correction.body === undefined ? reset : { ...reset, body: correction.body },

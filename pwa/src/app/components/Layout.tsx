@@ -1,11 +1,14 @@
 /** The frame of every signed-in screen: skip link, header with menu and sync status, content. */
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { lang, t } from '../i18n';
 import { hasRole, session } from '../session';
-import { logOut, type Unsent } from '../services';
+import { logOut, syncStatus, type Unsent } from '../services';
+import { disablePush, renewPushSubscription } from '../push';
+import { refreshInbox } from '../inbox/store';
 import { StatusBar } from './StatusBar';
+import { UnreadBadge } from './UnreadBadge';
 import { UpdatePrompt } from './UpdatePrompt';
 
 export function Layout({ children }: { children: ComponentChildren }) {
@@ -16,13 +19,35 @@ export function Layout({ children }: { children: ComponentChildren }) {
   const links: [string, string][] = [
     ['/zaken', m.nav.cases],
     ['/bezoeken', m.nav.visits],
-    ['/sync', m.nav.sync],
   ];
-  if (hasRole('supervisor')) links.splice(2, 0, ['/beoordelen', m.nav.review]);
+  // Follow-ups are handed between people who work on cases (the server's CASE_ROLES).
+  if (hasRole('field_worker') || hasRole('supervisor')) links.push(['/vervolg', m.nav.followups]);
+  if (hasRole('supervisor')) links.push(['/beoordelen', m.nav.review]);
+  links.push(['/berichten', m.nav.inbox], ['/sync', m.nav.sync]);
   if (hasRole('functional_admin')) links.push(['/beheer', m.nav.admin]);
 
+  // The inbox follows each sync (its count is in the menu); a push subscription is sent again
+  // on start so it stays with whoever is signed in on this browser.
+  const lastSyncAt = syncStatus.value?.lastSyncAt ?? null;
+  useEffect(() => {
+    void refreshInbox();
+  }, [lastSyncAt]);
+  useEffect(() => {
+    void renewPushSubscription().catch(() => undefined);
+  }, []);
+
   async function onLogout() {
-    const unsent = await logOut();
+    // Alerts for this worker should not reach a tablet they logged out of.
+    // A slow network must not hold the logout: the push service's 410 tells the server later.
+    const unsubscribe = () =>
+      Promise.race([
+        disablePush().then(
+          () => undefined,
+          () => undefined,
+        ),
+        new Promise<void>((resolve) => setTimeout(resolve, 5000)),
+      ]);
+    const unsent = await logOut(unsubscribe);
     setRefused(unsent);
     if (!unsent) route('/inloggen');
   }
@@ -48,6 +73,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
               <li key={href}>
                 <a href={href} aria-current={path.startsWith(href) ? 'page' : undefined}>
                   {text}
+                  {href === '/berichten' && <UnreadBadge />}
                 </a>
               </li>
             ))}

@@ -46,7 +46,9 @@ export function CaseView({ id }: { id: string }) {
         <dt>{m.caseView.step}</dt>
         <dd>{m.steps[row.process_step] ?? row.process_step}</dd>
         <dt>{m.caseView.arrearsLabel}</dt>
-        <dd>{m.cases.arrears(formatCents(signal.arrears_cents), signal.arrears_months)}</dd>
+        <dd>{signal.arrears_cents == null
+                            ? m.cases.arrearsWithheld
+                            : m.cases.arrears(formatCents(signal.arrears_cents), signal.arrears_months ?? 0)}</dd>
         <dt>{m.caseView.director}</dt>
         <dd>{director ? director.display_name : m.caseView.noDirector}</dd>
         <dt>{m.caseView.assigned}</dt>

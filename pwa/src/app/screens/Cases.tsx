@@ -44,7 +44,9 @@ export function Cases() {
                       <li key={row.id}>
                         <a class="card" href={`/zaken/${row.id}`} data-testid="case-card">
                           <strong>{addressLine(row)}</strong>
-                          <span>{m.cases.arrears(formatCents(signal.arrears_cents), signal.arrears_months)}</span>
+                          <span>{signal.arrears_cents == null
+                            ? m.cases.arrearsWithheld
+                            : m.cases.arrears(formatCents(signal.arrears_cents), signal.arrears_months ?? 0)}</span>
                           {signal.signal_date && <span>{m.cases.signalDate(formatDate(signal.signal_date))}</span>}
                           <span class="tags">
                             {isUrgent(row) && <span class="tag urgent">{m.cases.urgent}</span>}

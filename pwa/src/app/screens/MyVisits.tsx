@@ -4,6 +4,8 @@ import { db } from '../services';
 import { useLive } from '../live';
 import { formatDate, formatDateTime, label, t } from '../i18n';
 import { startCorrection } from '../visits';
+import { addressLine } from '../cases';
+import { Suggestions } from '../followups/Suggestions';
 import type { VisitRow } from '../../db';
 
 export function MyVisits() {
@@ -14,7 +16,7 @@ export function MyVisits() {
   const cases = useLive(() => db.cases.toArray(), []);
   const forms = useLive(() => db.forms.toArray(), []);
   if (!drafts || !visits) return null;
-  const address = new Map((cases ?? []).map((row) => [row.id, `${row.address.street} ${row.address.house_number}`]));
+  const address = new Map((cases ?? []).map((row) => [row.id, row.address ? `${row.address.street} ${row.address.house_number}` : addressLine(row)]));
   const formTitle = (key: string) => (forms ?? []).find((form) => form.key === key)?.title ?? null;
   const sorted = [...visits].sort((a, b) => (a.finalized_at < b.finalized_at ? 1 : -1));
 
@@ -43,6 +45,7 @@ export function MyVisits() {
           </ul>
         </section>
       )}
+      <Suggestions visits={sorted} address={(caseId) => address.get(caseId) ?? caseId} />
       <section aria-labelledby="finished">
         <h2 id="finished">{m.visits.finalized}</h2>
         {sorted.length === 0 && <p>{m.visits.empty}</p>}
@@ -71,6 +74,7 @@ export function MyVisits() {
                     <strong>{m.visits.reviewComment}:</strong> {comment}
                   </p>
                 )}
+                <ProposedSummary visit={visit} />
                 {(state === 'returned' || state === 'set_aside') && (
                   <button type="button" class="secondary" onClick={() => void correct(visit)}>
                     {m.visits.correct}
@@ -82,6 +86,19 @@ export function MyVisits() {
         </ul>
       </section>
     </>
+  );
+}
+
+/** Once the suggestions are decided: how many follow-ups this visit led to. */
+function ProposedSummary({ visit }: { visit: VisitRow }) {
+  const m = t.value.suggestions;
+  const choices = Object.values(visit.followup_choices ?? {});
+  if (choices.length === 0) return null;
+  const confirmed = choices.filter((choice) => choice.decision === 'confirmed').length;
+  return (
+    <p class="note" data-testid="suggestions-summary" data-confirmed={confirmed}>
+      {m.summary(confirmed)} {confirmed > 0 && <a href="/vervolg">{m.open}</a>}
+    </p>
   );
 }
 

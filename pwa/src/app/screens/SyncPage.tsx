@@ -86,7 +86,8 @@ function Record({ row }: { row: OutboxRow }) {
   return (
     <>
       <strong>
-        {m.kind[row.kind] ?? row.kind} · {formatDateTime(row.created_at)}
+        {(row.followup_action && m.followupAction[row.followup_action]) ?? m.kind[row.kind] ?? row.kind} ·{' '}
+        {formatDateTime(row.created_at)}
       </strong>
       <span class="mono">{row.record_id}</span>
       {problem && (
