@@ -14,6 +14,25 @@ from api.lib.actor import Actor
 from api.lib.errors import UnknownCode
 
 
+async def signal_facts(case_id: uuid.UUID) -> dict[str, Any]:
+    """Who signalled the case, and the Wgs conditions and objection recorded so far."""
+    from api.cases.tables import HouseholdCase
+
+    row = await (
+        HouseholdCase.select(
+            HouseholdCase.signal_source,
+            HouseholdCase.wgs_conditions,
+            HouseholdCase.objected_to_sharing,
+        )
+        .where(HouseholdCase.id == case_id)
+        .output(load_json=True)
+        .first()
+        .run()
+    )
+    assert row is not None, f"case {case_id} is gone"
+    return row
+
+
 def known_conditions() -> frozenset[str]:
     """Every legal-duty condition the covenant names (the `wgs.<condition>` a form may fill)."""
     duties = get_policy().covenant.legal_duty.values()

@@ -138,18 +138,7 @@ async def _event(
 async def _refuse_signal_changes(actor: Actor, case_id: uuid.UUID, body: CaseWrite) -> None:
     """The signal's source and the Wgs facts change only as the policy allows (a refusal is
     audited, so it is asked before the write transaction). Repeating them is no change."""
-    row = await (
-        HouseholdCase.select(
-            HouseholdCase.signal_source,
-            HouseholdCase.wgs_conditions,
-            HouseholdCase.objected_to_sharing,
-        )
-        .where(HouseholdCase.id == case_id)
-        .output(load_json=True)
-        .first()
-        .run()
-    )
-    assert row is not None
+    row = await legal_duty.signal_facts(case_id)
     source = body.signal.source_organisation_id
     changes = source not in (None, row["signal_source"]) or (
         body.wgs is not None

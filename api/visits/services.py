@@ -317,18 +317,7 @@ async def _legal_duty_values(
     """The Wgs columns a visit changes. Only the signalling organisation's visit records them
     (the policy): the conditions are the landlord's own steps. Another organisation's answers
     stay in its visit and its report, and leave the legal signal as it was."""
-    row = await (
-        HouseholdCase.select(
-            HouseholdCase.signal_source,
-            HouseholdCase.wgs_conditions,
-            HouseholdCase.objected_to_sharing,
-        )
-        .where(HouseholdCase.id == case_id)
-        .output(load_json=True)
-        .first()
-        .run()
-    )
-    assert row is not None
+    row = await legal_duty.signal_facts(case_id)
     if not get_policy().may_change_signal_facts(actor, row["signal_source"]):
         return {}
     met = legal_duty.merge_conditions(row["wgs_conditions"], conditions)
