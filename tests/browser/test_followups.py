@@ -20,9 +20,7 @@ def followup_to_ggd(api: ApiFactory) -> str:
     """What the worker's tablet sends after a kitchen-table visit, made through the API."""
     worker = api("fieldworker")
     case = next(c for c in worker.json("GET", "/api/cases") if c["assigned_to_me"])
-    ggd = next(
-        o for o in worker.json("GET", "/api/followups/recipients") if o["kind"] == "ggd"
-    )
+    ggd = next(o for o in worker.json("GET", "/api/followups/recipients") if o["kind"] == "ggd")
     followup_id = str(uuid.uuid4())
     worker.json(
         "PUT",
