@@ -1,10 +1,11 @@
-/** One case: the household, where it stands, its timeline, and starting a visit. */
+/** One case: the household, where it stands, its plan, its timeline, and starting a visit. */
 import { useLocation } from 'preact-iso';
 import { db } from '../services';
 import { useLive } from '../live';
 import { formatCents, formatDate, formatDateTime, label, t } from '../i18n';
 import { addressLine, signalOf, type CaseMember, type PersonRef, type TimelineEntry } from '../cases';
 import { startDraft } from '../visits';
+import { PlanSection } from '../plan/PlanSection';
 
 export function CaseView({ id }: { id: string }) {
   const m = t.value;
@@ -89,6 +90,8 @@ export function CaseView({ id }: { id: string }) {
           ))}
         </ul>
       </section>
+
+      <PlanSection key={row.id} row={row} />
 
       {visits && visits.length > 0 && (
         <section aria-labelledby="case-visits">
