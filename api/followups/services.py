@@ -203,7 +203,7 @@ async def list_followups(
     if state is not None:
         query = query.where(Followup.state == state)
     rows = await query.order_by(Followup.due_on).limit(limit).offset(offset).run()
-    visible = [row for row in rows if await views.may_view(actor, row)]
+    visible = await views.visible(actor, rows)
     await audit.record(actor, "read", "followup", [row["id"] for row in visible], detail=scope)
     return await views.for_actor(actor, visible)
 

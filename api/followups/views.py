@@ -39,8 +39,18 @@ def facts_of(row: dict[str, Any]) -> FollowupFacts:
 
 
 async def may_view(actor: Actor, row: dict[str, Any]) -> bool:
-    case = (await load_facts([row["household_case"]])).get(row["household_case"])
-    return bool(get_policy().may_view_followup(actor, facts_of(row), case))
+    return bool(await visible(actor, [row]))
+
+
+async def visible(actor: Actor, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows this actor may see, with the cases' facts loaded once for the whole list."""
+    cases = await load_facts(sorted({row["household_case"] for row in rows}))
+    policy = get_policy()
+    return [
+        row
+        for row in rows
+        if policy.may_view_followup(actor, facts_of(row), cases.get(row["household_case"]))
+    ]
 
 
 async def colleagues_of(organisation_id: uuid.UUID, *, supervisors_only: bool = False) -> list:
