@@ -5,8 +5,12 @@ job runs, so a browser subscribed after the alert was made still hears of it, an
 unsubscribed or whose device was revoked or logged out hears nothing. What a retry must not do
 is send again to a subscription that already got it, so each settled (notification,
 subscription) pair is written to `push_delivery` right after its send, and a retry skips those.
-Between a push service's 201 and that row a crash can still cause one duplicate: the payload's
-`id` lets the service worker replace rather than stack it (notification `tag`).
+Between a push service's 201 and that row a crash can still cause one duplicate send (delivery
+is at least once; tests/reliability/test_worker_crash.py kills a worker there). Two things keep
+it from reaching the person twice: every send for a notification carries the same `Topic`
+(RFC 8030 section 5.4), so the push service replaces a copy it has not delivered yet, and the
+payload's `id` is the service worker's notification `tag`, so a copy already delivered replaces
+the shown notification rather than stacking a second one.
 """
 
 from __future__ import annotations
@@ -57,11 +61,12 @@ async def deliver_push(payload: dict[str, Any]) -> None:
         notification["object_id"],
         notification["title_nl"],
     )
+    topic = push.topic(notification_id)
     retry_after: list[float] = []
     failures: list[str] = []
     async with push.client_session() as session:
         for subscription in pending:
-            outcome = await push.send(session, subscription, data, kind.urgency)
+            outcome = await push.send(session, subscription, data, kind.urgency, topic=topic)
             await _settle(notification_id, subscription, outcome)
             if outcome.result == "retry" and outcome.retry_after is not None:
                 retry_after.append(outcome.retry_after)

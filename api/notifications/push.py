@@ -11,6 +11,11 @@ is well under a millisecond. Things the libraries do that this module steers aro
 - `timeout=None` (its default) means no timeout at all in aiohttp, and the sync `webpush` falls
   back to 10,000 seconds: a timeout is always passed.
 - `ttl` defaults to 0: a message for a tablet that is offline at that moment is dropped.
+- It sends no `Topic`. Every message carries one, made from the notification id (RFC 8030
+  section 5.4): a retry after a crash between the push service's 201 and our bookkeeping sends
+  the same message again, and with the same topic the push service replaces the copy it still
+  holds for an offline tablet instead of delivering both. Delivery is at least once; the topic
+  (and the service worker's notification `tag`) makes what the tablet shows once.
 - `Vapid.from_file` makes and saves a new key when the file is missing; the key is read by
   `api.keys.load_vapid_key` instead.
 - Its own p256dh check (`len != 65 and raw[0] != "\\x04"`) never fires: `check_keys` validates.
@@ -57,6 +62,8 @@ MAX_PAYLOAD_BYTES = 4096 - 86 - 1 - 16
 DEFAULT_RETRY_AFTER_SECONDS = 60.0
 
 _BASE64URL = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
+# RFC 8030 section 5.4: at most 32 characters of the URL and filename safe base64 alphabet.
+_TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
 # Keys ------------------------------------------------------------------------------------------
@@ -201,6 +208,15 @@ def payload(
     return body
 
 
+def topic(notification_id: uuid.UUID) -> str:
+    """The message's `Topic`: the notification id's 32 hex digits, so a message sent again for
+    the same notification replaces the one the push service still holds."""
+    value = notification_id.hex
+    if not _TOPIC.match(value):  # a uuid's hex always fits; a different id might not
+        raise ValueError(f"{value!r} is not a push topic")
+    return value
+
+
 # Sending ---------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Outcome:
@@ -228,9 +244,17 @@ async def send(
     data: str,
     urgency: Urgency,
     settings: Settings | None = None,
+    *,
+    topic: str | None = None,
 ) -> Outcome:
+    """POST one message; `topic` (see `topic()`) lets a repeat replace an undelivered copy."""
     settings = settings or get_settings()
     endpoint = subscription["endpoint"]
+    headers: dict[str, str] = {"Urgency": urgency}
+    if topic is not None:
+        if not _TOPIC.match(topic):
+            raise ValueError(f"{topic!r} is not a push topic (RFC 8030 section 5.4)")
+        headers["Topic"] = topic
     try:
         response = await webpush_async(
             subscription_info={
@@ -242,7 +266,7 @@ async def send(
             vapid_claims=claims(endpoint, settings),
             content_encoding="aes128gcm",
             ttl=int(TTL.total_seconds()),
-            headers={"Urgency": urgency},
+            headers=headers,
             timeout=SEND_TIMEOUT_SECONDS,
             aiohttp_session=session,
         )

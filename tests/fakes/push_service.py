@@ -7,13 +7,22 @@ in the future and at most a day ahead, `sub` a mailto: or https: contact), the T
 Content-Encoding headers, and decrypts the aes128gcm body with `http_ece` using the private key
 and auth secret of the subscription, which `subscribe()` makes like a browser does. Told to, it
 answers 404, 410, 429 (with Retry-After) or 500 instead of 201.
+
+What the device gets is kept apart from what was POSTed (RFC 8030 sections 5.4, 6): an accepted
+message waits for the device (`waiting`) until it connects (`connect`), and a message with a
+`Topic` (checked: at most 32 base64url characters) replaces a waiting one with the same topic
+for that subscription; one already delivered stays delivered. `hold` keeps the answer to a
+subscription's pushes back, the message taken but the 201 not sent, as when the sender dies
+between the push service's commit and its reply.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
+import re
 import secrets
 import time
 from collections import Counter
@@ -29,6 +38,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 URGENCIES = {"very-low", "low", "normal", "high"}
 # RFC 8291 section 4: a push service must accept at least 4096 bytes of body.
 MAX_BODY = 4096
+# RFC 8030 section 5.4: a topic is at most 32 characters of the URL and filename safe base64
+# alphabet (no padding); a push service refuses another.
+TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
 def b64url(data: bytes) -> str:
@@ -68,11 +80,27 @@ class Received:
     headers: dict[str, str]  # names in lower case
     claims: dict[str, Any]
 
+    @property
+    def topic(self) -> str | None:
+        return self.headers.get("topic")
+
 
 @dataclass
 class Answer:
     status: int
     retry_after: str | None = None
+
+
+@dataclass
+class Hold:
+    """Pushes to one subscription are taken but not answered until `release()`."""
+
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    held: int = 0
+
+    def release(self) -> None:
+        self.released.set()
 
 
 @dataclass
@@ -85,6 +113,10 @@ class FakePushService:
     received: list[Received] = field(default_factory=list)
     attempts: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
+    # Per subscription token: accepted messages the device has not fetched yet, and those it has.
+    waiting: dict[str, list[Received]] = field(default_factory=dict)
+    delivered: dict[str, list[Received]] = field(default_factory=dict)
+    holds: dict[str, Hold] = field(default_factory=dict)
     origin: str = ""
     _runner: web.AppRunner | None = None
 
@@ -99,6 +131,8 @@ class FakePushService:
         self.origin = f"http://127.0.0.1:{port}"
 
     async def stop(self) -> None:
+        for hold in self.holds.values():  # no handler is left waiting at shutdown
+            hold.release()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -118,7 +152,26 @@ class FakePushService:
         self.answers[browser.token] = Answer(status, retry_after)
 
     def messages(self, browser: Browser) -> list[Received]:
+        """Every message accepted for this subscription, repeats included."""
         return [item for item in self.received if item.token == browser.token]
+
+    def hold(self, browser: Browser) -> Hold:
+        """From now on take this subscription's pushes but answer none until released."""
+        hold = self.holds[browser.token] = Hold()
+        return hold
+
+    def connect(self, browser: Browser) -> list[Received]:
+        """The device comes online: it is handed what waits for it; what it got this time."""
+        handed = self.waiting.pop(browser.token, [])
+        self.delivered.setdefault(browser.token, []).extend(handed)
+        return handed
+
+    def device_messages(self, browser: Browser) -> list[Received]:
+        """What the device has received once it connects: delivered, then waiting."""
+        return [
+            *self.delivered.get(browser.token, []),
+            *self.waiting.get(browser.token, []),
+        ]
 
     # The service ----------------------------------------------------------------------------
     async def _push(self, request: web.Request) -> web.Response:
@@ -144,17 +197,30 @@ class FakePushService:
         if answer.status != 201:
             headers = {"Retry-After": answer.retry_after} if answer.retry_after else {}
             return web.Response(status=answer.status, headers=headers)
-        self.received.append(
-            Received(
-                token=token,
-                message=json.loads(plaintext),
-                plaintext=plaintext,
-                body_size=len(body),
-                headers={name.lower(): value for name, value in request.headers.items()},
-                claims=claims,
-            )
+        received = Received(
+            token=token,
+            message=json.loads(plaintext),
+            plaintext=plaintext,
+            body_size=len(body),
+            headers={name.lower(): value for name, value in request.headers.items()},
+            claims=claims,
         )
+        self.received.append(received)
+        self._keep_for_device(received)
+        hold = self.holds.get(token)
+        if hold is not None and not hold.released.is_set():
+            # Taken (the device will get it) but not answered: the sender cannot know.
+            hold.held += 1
+            hold.arrived.set()
+            await hold.released.wait()
         return web.Response(status=201, headers={"Location": f"{self.origin}/message/{token}"})
+
+    def _keep_for_device(self, message: Received) -> None:
+        """RFC 8030 section 5.4: a message replaces a waiting one with the same topic."""
+        waiting = self.waiting.setdefault(message.token, [])
+        if message.topic is not None:
+            waiting[:] = [item for item in waiting if item.topic != message.topic]
+        waiting.append(message)
 
     def _check_vapid(self, authorization: str) -> dict[str, Any]:
         scheme, _, parameters = authorization.partition(" ")
@@ -189,3 +255,6 @@ class FakePushService:
             raise ValueError(f"Urgency {request.headers.get('Urgency')!r}")
         if len(body) > MAX_BODY:
             raise ValueError(f"a body of {len(body)} bytes is over {MAX_BODY}")
+        topic = request.headers.get("Topic")
+        if topic is not None and not TOPIC.match(topic):
+            raise ValueError(f"Topic {topic!r} is not 1 to 32 base64url characters")
