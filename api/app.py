@@ -6,9 +6,11 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from litestar import Litestar, get
+from litestar import Litestar, Request, Response, get
+from litestar.enums import MediaType
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.routes import HTTPRoute
 from litestar.static_files import create_static_files_router
 
 from api.accounts.controllers import AdminController, AuthController, MeController
@@ -21,7 +23,9 @@ from api.forms.controllers import FormController
 from api.jobs.worker import run_forever
 from api.keys import load_keys
 from api.lib.app_shell import app_shell_router
+from api.lib.availability import wait_for_database
 from api.lib.db import engine, prepare_sqlite
+from api.lib.openapi import WireSchemas
 from api.lib.problems import EXCEPTION_HANDLERS, require_json_bodies
 from api.notifications.controllers import NotificationController, PushController
 from api.notifications.push import check_configuration as check_push_configuration
@@ -31,10 +35,23 @@ from api.sync.controllers import SyncController
 from api.visits.controllers import VisitController
 
 
-@get("/api/health", operation_id="checkHealth", security=[], tags=["meta"])
+@get("/api/health", operation_id="checkHealth", tags=["meta"])
 async def health() -> dict[str, str]:
     """Liveness for load balancers and compose; says nothing about data."""
     return {"status": "ok"}
+
+
+async def before_request(request: Request) -> Response[None] | None:
+    """OPTIONS names every method of the path in `Allow`. Litestar's own OPTIONS handler names
+    only some when one path has handlers of several methods (it keeps the handler it made for the
+    first one). Other requests: JSON bodies only (`require_json_bodies`)."""
+    if request.method == "OPTIONS":
+        allow = request.app.state.allow.get(request.scope.get("path_template"))
+        if allow is None:
+            return None
+        return Response(None, status_code=204, headers={"Allow": allow}, media_type=MediaType.TEXT)
+    await require_json_bodies(request)
+    return None
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -49,7 +66,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         db = engine()
         if settings.uses_postgres:
-            await db.start_connection_pool()  # type: ignore[attr-defined]
+            # Started alongside its database (compose, after a crash): wait for it to answer.
+            await wait_for_database(db.start_connection_pool)  # type: ignore[attr-defined]
         else:
             prepare_sqlite(str(settings.sqlite_path))
         stop = asyncio.Event()
@@ -99,21 +117,28 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=route_handlers,  # type: ignore[arg-type]
         exception_handlers=EXCEPTION_HANDLERS,
-        before_request=require_json_bodies,
+        before_request=before_request,
+        plugins=[WireSchemas()],
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(
             title="Keukentafel API",
             version="0.1.0",
+            # Routes that need a signed-in device say so themselves (`api.lib.openapi.BEARER`):
+            # Litestar cannot clear a document-wide requirement for the public ones.
             components=Components(
                 security_schemes={
                     "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
                 }
             ),
-            security=[{"BearerToken": []}],
         ),
         # Small by default; routes that take files set their own limit.
         request_max_body_size=64 * 1024,
     )
     app.state.settings = settings
+    app.state.allow = {
+        route.path_format: ", ".join(sorted(route.methods))
+        for route in app.routes
+        if isinstance(route, HTTPRoute)
+    }
     app.state.session_context = SessionContext(settings=settings, token_key=keys.token_signing_key)
     return app

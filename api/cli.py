@@ -53,6 +53,7 @@ def cmd_worker(_: argparse.Namespace) -> int:
     import signal
 
     from api.jobs.worker import run_forever
+    from api.lib.availability import wait_for_database
     from api.lib.db import engine
     from api.settings import get_settings
 
@@ -65,7 +66,7 @@ def cmd_worker(_: argparse.Namespace) -> int:
             loop.add_signal_handler(sig, stop.set)
         db = engine()
         if get_settings().uses_postgres:
-            await db.start_connection_pool()  # type: ignore[attr-defined]
+            await wait_for_database(db.start_connection_pool)  # type: ignore[attr-defined]
         try:
             await run_forever(stop)
         finally:

@@ -24,9 +24,9 @@ from api.accounts.schemas import (
 )
 from api.lib.actor import Actor
 from api.lib.auth import provide_actor, session_context
+from api.lib.openapi import BEARER, problems
 
 SMALL_BODY = 16 * 1024
-PUBLIC: list[dict[str, list[str]]] = []
 
 
 class AuthController(Controller):
@@ -36,9 +36,9 @@ class AuthController(Controller):
     @post(
         "/login",
         operation_id="logIn",
-        security=PUBLIC,
         request_max_body_size=SMALL_BODY,
         status_code=200,
+        responses=problems(400, 401, 413, 415, 429),
     )
     async def login(self, data: JSONBody[LoginIn], state: State) -> TokenPairOut:
         """Check the password, enrol (or re-enrol) the device, and issue its tokens."""
@@ -53,9 +53,9 @@ class AuthController(Controller):
     @post(
         "/refresh",
         operation_id="refreshTokens",
-        security=PUBLIC,
         request_max_body_size=SMALL_BODY,
         status_code=200,
+        responses=problems(400, 401, 413, 415),
     )
     async def refresh(self, data: JSONBody[RefreshIn], state: State) -> TokenPairOut:
         """Rotate the token pair; a repeat within the grace window gets the same pair."""
@@ -65,8 +65,10 @@ class AuthController(Controller):
         "/logout",
         operation_id="logOut",
         dependencies={"actor": Provide(provide_actor)},
+        security=BEARER,
         status_code=204,
         request_max_body_size=SMALL_BODY,
+        responses=problems(400, 401, 413, 415),
     )
     async def logout(self, actor: NamedDependency[Actor]) -> None:
         """End this device's session; the device stays enrolled."""
@@ -77,8 +79,9 @@ class MeController(Controller):
     path = "/api/me"
     tags = ["auth"]
     dependencies = {"actor": Provide(provide_actor)}
+    security = BEARER
 
-    @get("/", operation_id="getMe")
+    @get("/", operation_id="getMe", responses=problems(401))
     async def me(self, actor: NamedDependency[Actor]) -> MeOut:
         """The signed-in user, their organisation and roles, and this device."""
         return await services.me(actor)
@@ -88,42 +91,64 @@ class AdminController(Controller):
     path = "/api/admin"
     tags = ["administration"]
     dependencies = {"actor": Provide(provide_actor)}
+    security = BEARER
     request_max_body_size = SMALL_BODY
 
-    @get("/organisations", operation_id="listOrganisations")
+    @get("/organisations", operation_id="listOrganisations", responses=problems(401, 403))
     async def list_organisations(self, actor: NamedDependency[Actor]) -> list[OrganisationOut]:
         return await administration.list_organisations(actor)
 
-    @post("/organisations", operation_id="createOrganisation")
+    @post(
+        "/organisations",
+        operation_id="createOrganisation",
+        responses=problems(400, 401, 403, 409, 413, 415, 422),
+    )
     async def create_organisation(
         self, actor: NamedDependency[Actor], data: JSONBody[OrganisationIn]
     ) -> OrganisationOut:
         return await administration.create_organisation(actor, data)
 
-    @get("/users", operation_id="listUsers")
+    @get("/users", operation_id="listUsers", responses=problems(400, 401, 403))
     async def list_users(
         self, actor: NamedDependency[Actor], organisation_id: FromQuery[uuid.UUID | None] = None
     ) -> list[UserOut]:
         return await administration.list_users(actor, organisation_id)
 
-    @post("/users", operation_id="createUser")
+    @post(
+        "/users", operation_id="createUser", responses=problems(400, 401, 403, 404, 409, 413, 415)
+    )
     async def create_user(self, actor: NamedDependency[Actor], data: JSONBody[UserIn]) -> UserOut:
         return await administration.create_user(actor, data)
 
-    @post("/users/{user_id:str}/disable", operation_id="disableUser", status_code=200)
+    @post(
+        "/users/{user_id:str}/disable",
+        operation_id="disableUser",
+        status_code=200,
+        responses=problems(400, 401, 403, 404, 413, 415),
+    )
     async def disable_user(
         self, actor: NamedDependency[Actor], user_id: FromPath[uuid.UUID]
     ) -> UserOut:
         """Log the user out on every device (their devices keep their data)."""
         return await administration.set_user_active(actor, user_id, active=False)
 
-    @post("/users/{user_id:str}/enable", operation_id="enableUser", status_code=200)
+    @post(
+        "/users/{user_id:str}/enable",
+        operation_id="enableUser",
+        status_code=200,
+        responses=problems(400, 401, 403, 404, 413, 415),
+    )
     async def enable_user(
         self, actor: NamedDependency[Actor], user_id: FromPath[uuid.UUID]
     ) -> UserOut:
         return await administration.set_user_active(actor, user_id, active=True)
 
-    @post("/users/{user_id:str}/reset-password", operation_id="resetPassword", status_code=200)
+    @post(
+        "/users/{user_id:str}/reset-password",
+        operation_id="resetPassword",
+        status_code=200,
+        responses=problems(400, 401, 403, 404, 413, 415),
+    )
     async def reset_password(
         self,
         actor: NamedDependency[Actor],
@@ -132,13 +157,18 @@ class AdminController(Controller):
     ) -> UserOut:
         return await administration.reset_password(actor, user_id, data.new_password)
 
-    @get("/devices", operation_id="listDevices")
+    @get("/devices", operation_id="listDevices", responses=problems(400, 401, 403))
     async def list_devices(
         self, actor: NamedDependency[Actor], user_id: FromQuery[uuid.UUID | None] = None
     ) -> list[DeviceOut]:
         return await administration.list_devices(actor, user_id)
 
-    @post("/devices/{device_id:str}/revoke", operation_id="revokeDevice", status_code=200)
+    @post(
+        "/devices/{device_id:str}/revoke",
+        operation_id="revokeDevice",
+        status_code=200,
+        responses=problems(400, 401, 403, 404, 413, 415),
+    )
     async def revoke_device(
         self, actor: NamedDependency[Actor], device_id: FromPath[uuid.UUID]
     ) -> DeviceOut:

@@ -108,7 +108,9 @@ async def login(
     device_id: uuid.UUID | None,
 ) -> TokenPairOut:
     username_key = username.strip().lower()
-    await _check_throttle(ctx, username_key)
+    # Failures count per username; any text may be tried, but no account's name is longer.
+    throttle_key = username_key[: LoginFailure.username_key.length]
+    await _check_throttle(ctx, throttle_key)
     row = await (
         UserAccount.select(UserAccount.id, UserAccount.password_hash, UserAccount.active)
         .where(UserAccount.username == username_key)
@@ -119,7 +121,7 @@ async def login(
     # like a wrong password: the response says nothing about which usernames exist.
     valid = passwords.verify_password(row["password_hash"] if row else None, password)
     if not valid or row is None or not row["active"]:
-        await LoginFailure.insert(LoginFailure(username_key=username_key, at=now())).run()
+        await LoginFailure.insert(LoginFailure(username_key=throttle_key, at=now())).run()
         await audit.record(
             None,
             "login",
@@ -132,7 +134,7 @@ async def login(
 
     user_id: uuid.UUID = row["id"]
     async with write_transaction():
-        await LoginFailure.delete().where(LoginFailure.username_key == username_key).run()
+        await LoginFailure.delete().where(LoginFailure.username_key == throttle_key).run()
         device = await _enrol_device(user_id, device_name, device_id)
         pair = await _issue(ctx, device, tokens.new_refresh_token())
         await audit.record(

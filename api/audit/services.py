@@ -11,6 +11,7 @@ from api.lib.db import engine, now
 
 ALLOWED = "allowed"
 REFUSED = "refused"
+OBJECT_ID_LENGTH = AuditEvent.object_id.length
 
 
 async def record(
@@ -35,7 +36,8 @@ async def record(
             device=actor.device_id if actor else device_id,
             action=action,
             object_type=object_type,
-            object_id=str(object_id),
+            # Ids, or for a refused creation the name it would have had (which may be longer).
+            object_id=str(object_id)[:OBJECT_ID_LENGTH],
             outcome=outcome,
             detail=detail[:500],
         )

@@ -9,22 +9,23 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from api.cases.steps import ProcessStep
-from api.lib.wire import Name, Note, Wire
+from api.lib.wire import TEXT_PATTERN, Name, Note, Wire
 
 Postcode = Annotated[str, msgspec.Meta(pattern=r"^[1-9][0-9]{3} ?[A-Z]{2}$")]
-HouseNumber = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
+HouseNumber = Annotated[str, msgspec.Meta(min_length=1, max_length=20, pattern=TEXT_PATTERN)]
+City = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=TEXT_PATTERN)]
 Cents = Annotated[int, msgspec.Meta(ge=0, le=100_000_000)]
 Months = Annotated[int, msgspec.Meta(ge=0, le=600)]
 BirthYear = Annotated[int, msgspec.Meta(ge=1900, le=2100)]
 # A covenant code (category, organisation kind, legal-duty condition); checked against the file.
-Code = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
+Code = Annotated[str, msgspec.Meta(min_length=1, max_length=60, pattern=TEXT_PATTERN)]
 
 
 class Address(Wire):
     street: Name
     house_number: HouseNumber
     postcode: Postcode
-    city: Name
+    city: City
 
 
 class Member(Wire):

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from api.cases.schemas import OrganisationRef, PersonRef
-from api.lib.wire import Wire
+from api.lib.wire import TEXT_PATTERN, Note, Wire
 
 FollowupState = Literal["open", "claimed", "in_progress", "done", "declined", "retracted"]
 Code = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
@@ -21,7 +21,7 @@ class FollowupWrite(Wire):
 
     case_id: uuid.UUID
     recipient_organisation_id: uuid.UUID
-    need: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    need: Annotated[str, msgspec.Meta(min_length=1, max_length=500, pattern=TEXT_PATTERN)]
     due_on: dt.date
     categories: Annotated[list[Code], msgspec.Meta(max_length=20)] = []
     visit_id: uuid.UUID | None = None
@@ -32,7 +32,7 @@ class ActionWrite(Wire):
     # Made on the device: an action sent again (a lost response) gets the same answer.
     action_id: uuid.UUID
     # The outcome of `complete`, the reason of `decline`, an optional note on `progress`.
-    text: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    text: Note = ""
 
 
 class ExtractItem(Wire):

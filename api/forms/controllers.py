@@ -5,22 +5,23 @@ for good (ETag is the definition's SHA-256)."""
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath
+from litestar.params import FromPath, PathParameter
 
 from api.forms.catalogue import get_registry
 from api.forms.schemas import FormSummary, LocalText
 from api.lib.actor import Actor
 from api.lib.auth import provide_actor
-from api.lib.errors import FormNotFound, InvalidParameter
+from api.lib.errors import FormNotFound
+from api.lib.openapi import BEARER, problems
 from visit_forms import export_definition
 
-_VERSION = re.compile(r"[1-9][0-9]{0,5}")
+VERSION_PATTERN = r"^[1-9][0-9]{0,5}$"
 
 
 @lru_cache(maxsize=64)
@@ -51,17 +52,20 @@ class FormController(Controller):
     path = "/api/forms"
     tags = ["forms"]
     dependencies = {"actor": Provide(provide_actor)}
+    security = BEARER
 
-    @get("/", operation_id="listForms")
+    @get("/", operation_id="listForms", responses=problems(401))
     async def list_forms(self, actor: NamedDependency[Actor]) -> list[FormSummary]:
         return form_summaries()
 
-    @get("/{key:str}/{version:str}", operation_id="getForm")
+    @get("/{key:str}/{version:str}", operation_id="getForm", responses=problems(400, 401, 404))
     async def get_form(
-        self, actor: NamedDependency[Actor], key: FromPath[str], version: FromPath[str]
+        self,
+        actor: NamedDependency[Actor],
+        key: FromPath[str],
+        # A whole number from 1: anything else is a 400 `invalid_parameter`.
+        version: Annotated[str, PathParameter(pattern=VERSION_PATTERN)],
     ) -> Response[bytes]:
-        if not _VERSION.fullmatch(version):
-            raise InvalidParameter("version must be a whole number from 1", parameter="version")
         body = _encoded(key, int(version))
         if body is None:
             raise FormNotFound(f"There is no published form {key!r} version {version}.")

@@ -22,6 +22,8 @@ class DomainError(Exception):
 
 # 400: the request itself is malformed.
 class InvalidBody(DomainError):
+    """Not JSON, not the wire type (unknown fields too), or nested deeper than the server reads."""
+
     code, status, title = "invalid_body", 400, "The request body is not valid"
 
 
@@ -177,15 +179,28 @@ class AlreadyExists(DomainError):
 
 
 class BodyTooLarge(DomainError):
+    """Over the route's limit (`max_bytes`): decided from the announced Content-Length before
+    any of the body is read, or while a chunked body streams in; the connection is closed."""
+
     code, status, title = "body_too_large", 413, "The request body is too large"
 
 
 class AttachmentQuota(DomainError):
+    """The declared attachments of one visit add up to more than the per-visit quota."""
+
     code, status, title = "attachment_quota", 413, "The visit's attachments are over the quota"
 
 
 class UnsupportedMediaType(DomainError):
     code, status, title = "unsupported_media_type", 415, "Unsupported content type"
+
+
+class UnsupportedContentEncoding(UnsupportedMediaType):
+    """A body sent compressed (`Content-Encoding: gzip`, `deflate`, `br`, ...). The server does
+    not inflate request bodies, so a few kilobytes can never grow into gigabytes: send the body
+    uncompressed. The answer carries `Accept-Encoding: identity` (RFC 9110, 15.5.16)."""
+
+    code, title = "unsupported_content_encoding", "Request bodies are not accepted compressed"
 
 
 # 422: well-formed, but breaks a rule.
@@ -282,6 +297,18 @@ class TooManyAttempts(DomainError):
 
     def __init__(self, retry_after_seconds: int) -> None:
         super().__init__(f"Try again in {retry_after_seconds} seconds.")
+        self.headers["Retry-After"] = str(retry_after_seconds)
+
+
+# 503: not now. Nothing was stored; the same request again after Retry-After will do.
+class DatabaseUnavailable(DomainError):
+    """The database restarts, fails over or is busy past its wait: the transaction was rolled
+    back, and the tablet's outbox sends the same request again after `Retry-After`."""
+
+    code, status, title = "database_unavailable", 503, "The database is not reachable right now"
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(f"Nothing was stored; try again in {retry_after_seconds} seconds.")
         self.headers["Retry-After"] = str(retry_after_seconds)
 
 

@@ -8,10 +8,10 @@ from typing import Annotated
 
 import msgspec
 
-from api.lib.wire import Wire
+from api.lib.wire import TEXT_PATTERN, Wire
 
 # Endpoints seen in practice stay under 600 characters (FCM, Mozilla, Apple, WNS).
-Endpoint = Annotated[str, msgspec.Meta(min_length=1, max_length=2048)]
+Endpoint = Annotated[str, msgspec.Meta(min_length=1, max_length=2048, pattern=TEXT_PATTERN)]
 
 
 class NotificationOut(Wire):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Controller, Request, post
 
 from api.lib.errors import UnsupportedMediaType
+from api.lib.openapi import problems, raw_body
 from api.reports import services
 from api.reports.schemas import VerifyResult
 
@@ -20,9 +21,10 @@ class ReportController(Controller):
         "/verify",
         operation_id="verifyReport",
         status_code=200,
-        security=[],
         request_max_body_size=MAX_PDF_BYTES,
         opt={"body": "raw"},
+        operation_class=raw_body("application/pdf", description="The report, as a PDF file."),
+        responses=problems(400, 413, 415, 422),
     )
     async def verify(self, request: Request) -> VerifyResult:
         """Is this PDF one of our reports, unaltered? Open to anyone holding the file (a

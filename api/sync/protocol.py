@@ -18,6 +18,8 @@ from api.sync.tables import SyncCounter
 
 CURSOR_PREFIX = "c1."
 _CURSOR = re.compile(r"c1\.(0|[1-9][0-9]{0,17})")
+# `since` on the wire, as the OpenAPI document declares it: empty (from the start) or a cursor.
+CURSOR_PARAMETER_PATTERN = rf"^({_CURSOR.pattern})?$"
 
 
 def canonical_json(data: Any) -> bytes:

@@ -9,9 +9,11 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from api.cases.schemas import PersonRef
-from api.lib.wire import Wire
+from api.lib.wire import Note, Wire
 
-AttachmentName = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9_-]{0,79}\.(png|jpg)$")]
+# A plain file name: no path separator, no dot segment, no NUL can get through.
+ATTACHMENT_NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,79}\.(png|jpg)$"
+AttachmentName = Annotated[str, msgspec.Meta(pattern=ATTACHMENT_NAME_PATTERN)]
 Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
 ImageType = Literal["image/png", "image/jpeg"]
 FormKey = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
@@ -65,7 +67,7 @@ ReportState = Literal["pending", "ready", "failed"]
 class ReviewWrite(Wire):
     decision: ReviewDecision
     # Returning needs a comment: it tells the worker what to correct.
-    comment: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    comment: Note = ""
 
 
 class ReviewInfo(Wire):

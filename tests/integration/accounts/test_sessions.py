@@ -43,6 +43,14 @@ async def test_repeated_failures_for_one_account_are_throttled(client):
     assert int(throttled.headers["retry-after"]) > 0
 
 
+async def test_a_username_longer_than_any_account_fails_like_any_other(client):
+    """Counted against the first 100 characters (no account has a longer name): on PostgreSQL
+    the failure row once overflowed its column, a 500."""
+    body = {"username": "x" * 150, "password": "wrong", "device_name": "x"}
+    response = await client.post("/api/auth/login", json=body)
+    assert (response.status_code, response.json()["code"]) == (401, "invalid_credentials")
+
+
 async def test_refresh_rotates_the_pair_and_the_new_access_token_works(client):
     tokens = await login(client, "socialwork")
     response = await client.post(

@@ -42,6 +42,18 @@ async def test_a_refused_administration_call_is_audited(client):
     assert [(r["action"], r["object_type"]) for r in rows] == [("list", "user")]
 
 
+async def test_a_refused_creation_is_audited_with_the_name_it_would_have_had(client):
+    tokens = await login(client, "supervisor")
+    name = "Stichting " + "Lange Naam " * 15
+    response = await client.post(
+        "/api/admin/organisations", headers=bearer(tokens), json={"name": name, "kind": "other"}
+    )
+    assert response.status_code == 403
+    rows = await audit_rows(device=tokens["device_id"], outcome="refused")
+    # As much of the name as the column holds (it once overflowed it on PostgreSQL: a 500).
+    assert [(r["action"], r["object_id"]) for r in rows] == [("create", name[:64])]
+
+
 async def test_the_database_refuses_to_change_or_delete_audit_rows(client):
     from api.audit.tables import AuditEvent
 

@@ -100,3 +100,33 @@ async def test_a_signal_naming_an_unknown_organisation_is_refused(client):
     response = await put(client, case_id, body, worker)
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
     await assert_not_stored(case_id)
+
+
+async def test_text_the_database_cannot_hold_is_refused(client):
+    """Refused before it reaches the database: a city over its column's 100 characters and a NUL
+    in any text (PostgreSQL stores none). On PostgreSQL both were 500s."""
+    worker = await headers_for(client, "fieldworker")
+    long_city = {"street": "Vlierstraat", "house_number": "8", "postcode": "7411 XZ"}
+    bad_bodies = [
+        case_body(address={**long_city, "city": "R" * 101}),
+        case_body(address={**long_city, "city": "Rivier\x00stad"}),
+        case_body(step_note="belde\x00niet op"),
+        case_body(
+            members=[{"member_id": str(uuid.uuid4()), "name": "K\x00", "relation": "tenant"}]
+        ),
+    ]
+    for body in bad_bodies:
+        case_id = uuid.uuid4()
+        response = await put(client, case_id, body, worker)
+        assert (response.status_code, response.json()["code"]) == (400, "invalid_body"), body
+        await assert_not_stored(case_id)
+
+
+async def test_an_offset_past_what_a_database_integer_holds_is_a_parameter_error(client):
+    worker = await headers_for(client, "fieldworker")
+    for path in ("/api/cases", "/api/visits", "/api/followups", "/api/notifications"):
+        response = await client.get(path, headers=worker, params={"offset": 10**20})
+        assert (response.status_code, response.json()["code"]) == (400, "invalid_parameter"), path
+        # Far past the last row is an empty page.
+        response = await client.get(path, headers=worker, params={"offset": 1_000_000})
+        assert (response.status_code, response.json()) == (200, []), path
