@@ -36,11 +36,12 @@ stage "mypy" "$venv/bin/mypy"
 # The tablet's data layer (IndexedDB via fake-indexeddb, the outbox against a strict fake server).
 stage "npm ci (pwa)" npm --prefix pwa ci --no-audit --no-fund --silent
 stage "vitest" npm --prefix pwa test --silent
-# The browser tests run once, in a stage of their own below.
-stage "pytest on SQLite" env KEUKENTAFEL_TEST_BACKEND=sqlite "$venv/bin/pytest" -q -m "not browser" "$@"
+# The browser tests and the long fault runs run once, in stages of their own below.
+stage "pytest on SQLite" env KEUKENTAFEL_TEST_BACKEND=sqlite "$venv/bin/pytest" -q \
+  -m "not browser and not reliability" "$@"
 if postgres_reachable; then
   stage "pytest on PostgreSQL" env KEUKENTAFEL_TEST_BACKEND=postgres \
-    "$venv/bin/pytest" -q -m database "$@"
+    "$venv/bin/pytest" -q -m "database and not reliability" "$@"
 elif [ "${KEUKENTAFEL_REQUIRE_POSTGRES:-0}" = "1" ]; then
   echo "PostgreSQL is required (KEUKENTAFEL_REQUIRE_POSTGRES=1) but not reachable" >&2
   exit 1
@@ -53,3 +54,10 @@ fi
 # nothing from an earlier run may narrow it).
 stage "browser tests (Chromium)" env KEUKENTAFEL_TEST_BACKEND=sqlite KEUKENTAFEL_REQUIRE_BROWSER=1 \
   "$venv/bin/pytest" -q -p no:cacheprovider tests/browser
+# Faults and load against real server processes: killed APIs, a crashed PostgreSQL cluster of
+# the test's own (initdb on a free port), lost responses, concurrent SQLite writers. Each test
+# starts what it needs; with KEUKENTAFEL_LONG_RUNS=0 a quick local run leaves them out.
+if [ "${KEUKENTAFEL_LONG_RUNS:-1}" = "1" ]; then
+  stage "reliability (faults and load)" env KEUKENTAFEL_TEST_BACKEND=sqlite \
+    "$venv/bin/pytest" -q -p no:cacheprovider -m reliability tests/reliability
+fi
