@@ -3,5 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kt=${KEUKENTAFEL_BIN:-.venv/bin/keukentafel}
-KEUKENTAFEL_BIN=$kt scripts/prepare-data.sh
+# Migrations as the tables' owner where one is named (docker/compose.yaml: the server itself runs
+# as a role that may not change the schema nor the audit trail).
+KEUKENTAFEL_BIN=$kt DATABASE_URL=${KEUKENTAFEL_OWNER_DATABASE_URL:-${DATABASE_URL:-}} \
+  scripts/prepare-data.sh
 exec "$kt" serve "$@"

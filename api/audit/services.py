@@ -1,17 +1,30 @@
-"""Recording the audit trail. Rows are only ever inserted; the database refuses the rest."""
+"""Recording the audit trail. Rows are only ever inserted; the database refuses the rest.
+
+Each row joins its chain (api.audit.chain). Appending is serialised per chain: on PostgreSQL by
+a transaction-scoped advisory lock on the chain, on SQLite by the IMMEDIATE write transaction
+that already serialises every writer. Inside a service's write transaction the rows wait in its
+commit scope and are chained just before COMMIT, so the chain lock is the last lock taken and is
+held only for the insert and the commit. A unique (chain, seq) index turns any fork the locking
+missed into an error instead of a silent second branch.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
+from api.audit.chain import GENESIS, chain_of, row_hash
 from api.audit.tables import AuditEvent
 from api.lib.actor import Actor
-from api.lib.db import engine, now
+from api.lib.db import commit_scope, engine, now, write_transaction
 
 ALLOWED = "allowed"
 REFUSED = "refused"
 OBJECT_ID_LENGTH = AuditEvent.object_id.length
+# The first key of PostgreSQL's two-key advisory locks taken for audit chains (`7513`: NEN 7513).
+LOCK_SPACE = 7513
+_PENDING = "audit.pending"
 
 
 async def record(
@@ -28,23 +41,68 @@ async def record(
 ) -> None:
     """One row per object: a list of twenty cases is twenty reads."""
     at = now()
+    organisation = actor.organisation_id if actor else organisation_id
     rows = [
-        AuditEvent(
-            at=at,
-            actor_user=actor.user_id if actor else user_id,
-            actor_organisation=actor.organisation_id if actor else organisation_id,
-            device=actor.device_id if actor else device_id,
-            action=action,
-            object_type=object_type,
+        {
+            "id": uuid.uuid4(),
+            "at": at,
+            "actor_user": actor.user_id if actor else user_id,
+            "actor_organisation": organisation,
+            "device": actor.device_id if actor else device_id,
+            "action": action,
+            "object_type": object_type,
             # Ids, or for a refused creation the name it would have had (which may be longer).
-            object_id=str(object_id)[:OBJECT_ID_LENGTH],
-            outcome=outcome,
-            detail=detail[:500],
-        )
+            "object_id": str(object_id)[:OBJECT_ID_LENGTH],
+            "outcome": outcome,
+            "detail": detail[:500],
+            "chain": chain_of(organisation),
+        }
         for object_id in object_ids
     ]
-    if rows:
-        await AuditEvent.insert(*rows).run()
+    if not rows:
+        return
+    scope = commit_scope()
+    if scope is not None:
+        pending: list[dict[str, Any]] | None = scope.state.get(_PENDING)
+        if pending is None:
+            pending = scope.state[_PENDING] = []
+            scope.before_commit(lambda: _append(pending))
+        pending.extend(rows)
+    elif engine().current_transaction.get() is not None:
+        await _append(rows)  # a transaction not opened by write_transaction: chain now
+    else:
+        async with write_transaction():
+            await _append(rows)
+
+
+async def _append(rows: list[dict[str, Any]]) -> None:
+    """Chain and insert rows, inside the current transaction: per chain (in a fixed order, so
+    two transactions never wait on each other's chains), lock it, read its head, insert."""
+    postgres = engine().engine_type == "postgres"
+    chains: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        chains.setdefault(row["chain"], []).append(row)
+    made = []
+    for chain in sorted(chains):
+        if postgres:
+            await AuditEvent.raw(
+                "SELECT pg_advisory_xact_lock({}, hashtext({}))", LOCK_SPACE, chain
+            ).run()
+        head = await (
+            AuditEvent.select(AuditEvent.seq, AuditEvent.hash)
+            .where(AuditEvent.chain == chain)
+            .order_by(AuditEvent.seq, ascending=False)
+            .first()
+            .run()
+        )
+        seq, prev = (head["seq"], head["hash"]) if head else (0, GENESIS)
+        for row in chains[chain]:
+            seq += 1
+            row.update(seq=seq, prev_hash=prev)
+            prev = row["hash"] = row_hash(row)
+            made.append(AuditEvent(**row))
+    rows.clear()
+    await AuditEvent.insert(*made).run()
 
 
 async def record_refusal(

@@ -1,6 +1,7 @@
-"""The audit table. The database itself refuses UPDATE and DELETE on it (see the migration)."""
+"""The audit tables. The database itself refuses UPDATE and DELETE on them (see the migrations),
+and on PostgreSQL the application's role holds no such privilege (scripts/postgres-roles.sql)."""
 
-from piccolo.columns import UUID, Timestamptz, Varchar
+from piccolo.columns import UUID, BigInt, Boolean, Timestamptz, Varchar
 from piccolo.columns.defaults.uuid import UUID4
 from piccolo.table import Table
 
@@ -19,3 +20,25 @@ class AuditEvent(Table, tablename="audit_event"):
     # allowed or refused
     outcome = Varchar(length=10)
     detail = Varchar(length=500, default="")
+    # The hash chain (api.audit.chain): the actor organisation's id or "system", the row's place
+    # in that chain (unique with the chain: a raw-SQL index), the hash of the row before, its own.
+    chain = Varchar(length=40, default="")
+    seq = BigInt(default=0)
+    prev_hash = Varchar(length=64, default="")
+    hash = Varchar(length=64, default="")
+
+
+class AuditVerification(Table, tablename="audit_verification"):
+    """One row per chain per check (api.audit.verification): how far it was checked, and where
+    it broke. Append-only like the trail: a later check anchors on the last good one."""
+
+    id = UUID(primary_key=True, default=UUID4())
+    at = Timestamptz(index=True)
+    chain = Varchar(length=40, index=True)
+    # The last sequence number checked (the last good row when the chain is broken).
+    checked_up_to = BigInt(default=0)
+    head_hash = Varchar(length=64, default="")
+    ok = Boolean(default=True)
+    broken_at = BigInt(null=True, default=None)
+    broken_row = UUID(null=True, default=None)
+    problem = Varchar(length=300, default="")

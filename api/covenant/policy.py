@@ -151,6 +151,16 @@ class AccessPolicy:
             return deny("the new case director must be an active field worker or supervisor")
         return allow("case director handover")
 
+    def may_read_access_log(self, actor: Actor, case: CaseFacts) -> Decision:
+        """Who read, printed, changed or was refused a case (NEN 7513): for the supervisors of
+        the organisations taking part, not for the workers it logs (nor the case director)."""
+        if (
+            actor.has(Role.SUPERVISOR)
+            and actor.organisation_id in case.participant_organisation_ids
+        ):
+            return allow("supervisor of a participating organisation")
+        return deny("the access log is for supervisors of the organisations taking part")
+
     # Visits ----------------------------------------------------------------------------------
     def may_record_visit(self, actor: Actor, case: CaseFacts) -> Decision:
         """Only a worker assigned to the case records a visit on it."""

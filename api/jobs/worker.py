@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.jobs.tables import Job
+from api.lib.availability import wait_for_database
 from api.lib.db import now, write_transaction
 from api.settings import get_settings
 
@@ -31,6 +32,7 @@ Clock = Callable[[], dt.datetime]
 _handlers: dict[str, Handler] = {}
 
 MAX_ATTEMPTS = 8
+# The default lease (KEUKENTAFEL_JOB_LEASE_SECONDS).
 LEASE = dt.timedelta(minutes=5)
 
 
@@ -87,6 +89,7 @@ class Claimed:
 
 async def claim(clock: Clock = now) -> Claimed | None:
     at = clock()
+    lease = dt.timedelta(seconds=get_settings().job_lease_seconds)
     due = ((Job.state == "pending") & (Job.run_after <= at)) | (
         (Job.state == "running") & (Job.leased_until < at)
     )
@@ -99,7 +102,7 @@ async def claim(clock: Clock = now) -> Claimed | None:
             return None
         rows = await (
             Job.update(
-                {Job.state: "running", Job.attempts: Job.attempts + 1, Job.leased_until: at + LEASE}
+                {Job.state: "running", Job.attempts: Job.attempts + 1, Job.leased_until: at + lease}
             )
             .where(Job.id == found["id"])
             .returning(Job.id, Job.kind, Job.payload, Job.attempts)
@@ -125,33 +128,28 @@ async def run_one(clock: Clock = now) -> bool:
     except Exception as error:  # a failing job must never stop the loop
         log.warning("job %s (%s) attempt %d failed: %s", job.id, job.kind, job.attempts, error)
         gave_up = job.attempts >= MAX_ATTEMPTS
-        await (
-            Job.update(
-                {
-                    Job.state: "failed" if gave_up else "pending",
-                    Job.run_after: clock() + retry_delay(error, job.attempts),
-                    Job.leased_until: None,
-                    Job.last_error: f"{type(error).__name__}: {error}"[:2000],
-                    Job.finished_at: clock() if gave_up else None,
-                }
-            )
-            .where(Job.id == job.id)
-            .run()
+        await _settle(
+            job.id,
+            {
+                Job.state: "failed" if gave_up else "pending",
+                Job.run_after: clock() + retry_delay(error, job.attempts),
+                Job.leased_until: None,
+                Job.last_error: f"{type(error).__name__}: {error}"[:2000],
+                Job.finished_at: clock() if gave_up else None,
+            },
         )
         return True
-    await (
-        Job.update(
-            {
-                Job.state: "done",
-                Job.leased_until: None,
-                Job.finished_at: clock(),
-                Job.last_error: "",
-            }
-        )
-        .where(Job.id == job.id)
-        .run()
+    await _settle(
+        job.id,
+        {Job.state: "done", Job.leased_until: None, Job.finished_at: clock(), Job.last_error: ""},
     )
     return True
+
+
+async def _settle(job_id: Any, values: dict[Any, Any]) -> None:
+    """Record how the job went. When the database restarted under the job, wait for it (up to
+    a minute) rather than leave the job leased for LEASE: the worker is alive and knows."""
+    await wait_for_database(lambda: Job.update(values).where(Job.id == job_id).run())
 
 
 async def run_due(clock: Clock = now, limit: int = 1000) -> int:
@@ -189,6 +187,7 @@ async def _run_periodic(last_run: dict[int, float]) -> None:
 
 def _load_handlers() -> None:
     """Importing the handler modules registers them (kept here so every entry point agrees)."""
+    import api.audit.verification
     import api.followups.escalation
     import api.notifications.jobs
     import api.reports.jobs  # noqa: F401

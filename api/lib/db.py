@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from piccolo.engine import engine_finder
@@ -18,16 +21,57 @@ def engine() -> Engine:
     return found
 
 
-def write_transaction() -> Any:
+class CommitScope:
+    """What a write transaction does last, just before COMMIT: `state` for modules to gather
+    rows in, `before_commit` callbacks run in order. The audit trail appends its hash-chained
+    rows here, so its per-chain lock is the last lock a transaction takes (no lock-order
+    deadlock with the rows the service changed)."""
+
+    def __init__(self) -> None:
+        self.state: dict[str, Any] = {}
+        self._callbacks: list[Callable[[], Awaitable[None]]] = []
+
+    def before_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
+        self._callbacks.append(callback)
+
+    async def run(self) -> None:
+        while self._callbacks:
+            await self._callbacks.pop(0)()
+
+
+_commit_scope: ContextVar[CommitScope | None] = ContextVar("commit_scope", default=None)
+
+
+def commit_scope() -> CommitScope | None:
+    """The scope of the write transaction in progress, or None outside one."""
+    return _commit_scope.get() if engine().current_transaction.get() is not None else None
+
+
+@asynccontextmanager
+async def write_transaction() -> AsyncIterator[Any]:
     """One transaction for a service's change.
 
     On SQLite it is IMMEDIATE: the write lock is taken at BEGIN, so two writers queue behind the
-    busy timeout instead of one failing half-way with "database is locked".
+    busy timeout instead of one failing half-way with "database is locked". Inside another
+    transaction it joins that one (and its commit scope).
     """
     db = engine()
+    nested = db.current_transaction.get() is not None
     if isinstance(db, SQLiteEngine):
-        return db.transaction(transaction_type=TransactionType.immediate)
-    return db.transaction()
+        transaction = db.transaction(transaction_type=TransactionType.immediate)
+    else:
+        transaction = db.transaction()
+    async with transaction as joined:
+        if nested and _commit_scope.get() is not None:
+            yield joined
+            return
+        scope = CommitScope()
+        token = _commit_scope.set(scope)
+        try:
+            yield joined
+            await scope.run()
+        finally:
+            _commit_scope.reset(token)
 
 
 def prepare_sqlite(path: str) -> None:
