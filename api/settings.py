@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,8 +17,18 @@ DEFAULT_PUSH_HOSTS = (
 )
 
 
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
 def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
+
+
+def parse_networks(text: str) -> tuple[IPNetwork, ...]:
+    """ "10.0.0.5, 192.168.0.0/16, ::1": a bad entry stops the server at start."""
+    return tuple(
+        ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip()
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +52,9 @@ class Settings:
     # Run the job worker inside the server process: the embedded default (SQLite). Production
     # on PostgreSQL runs `keukentafel worker` processes instead.
     embedded_worker: bool
+    # How long a claimed job is the claiming worker's: a worker that died mid-job (SIGKILL, a
+    # lost host) has its job run again by another after this. Longer than the slowest job.
+    job_lease_seconds: int
     pwa_dist: Path
     host: str
     port: int
@@ -48,8 +62,21 @@ class Settings:
     refresh_token_days: int
     # A refresh token reused within this window (a lost response) yields the same new pair.
     refresh_grace_seconds: int
+    # Failed logins within the window that lock an account (any address), and the higher number
+    # that locks an address (any account); a lock lasts `login_lockout_seconds` from the failure
+    # that set it, and refuses the right password too.
     login_max_failures: int
+    login_max_failures_per_address: int
     login_failure_window_seconds: int
+    login_lockout_seconds: int
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed: only when the
+    # direct peer is one of them does the right-most untrusted address in that header count as
+    # the client's. Empty (the default): the peer address is the client's, the header ignored.
+    trusted_proxies: tuple[IPNetwork, ...]
+    # A session ends after this long without a request or refresh from its device (idle), and
+    # this long after the login that started it, however active (absolute).
+    session_idle_seconds: int
+    session_max_seconds: int
     demo_password: str
     # VAPID `sub` claim: how a push service's operator reaches us about our traffic (RFC 8292).
     vapid_subject: str
@@ -86,14 +113,22 @@ def get_settings() -> Settings:
             "KEUKENTAFEL_EMBEDDED_WORKER", "0" if _env("DATABASE_URL", "") else "1"
         )
         == "1",
+        job_lease_seconds=int(_env("KEUKENTAFEL_JOB_LEASE_SECONDS", "300")),
         pwa_dist=Path(_env("KEUKENTAFEL_PWA_DIST", str(REPO_ROOT / "pwa" / "dist"))),
         host=_env("KEUKENTAFEL_HOST", "127.0.0.1"),
         port=int(_env("KEUKENTAFEL_PORT", "8000")),
         access_token_seconds=int(_env("KEUKENTAFEL_ACCESS_TOKEN_SECONDS", "900")),
         refresh_token_days=int(_env("KEUKENTAFEL_REFRESH_TOKEN_DAYS", "14")),
         refresh_grace_seconds=int(_env("KEUKENTAFEL_REFRESH_GRACE_SECONDS", "60")),
-        login_max_failures=int(_env("KEUKENTAFEL_LOGIN_MAX_FAILURES", "5")),
+        login_max_failures=int(_env("KEUKENTAFEL_LOGIN_MAX_FAILURES", "10")),
+        login_max_failures_per_address=int(
+            _env("KEUKENTAFEL_LOGIN_MAX_FAILURES_PER_ADDRESS", "50")
+        ),
         login_failure_window_seconds=int(_env("KEUKENTAFEL_LOGIN_FAILURE_WINDOW", "900")),
+        login_lockout_seconds=int(_env("KEUKENTAFEL_LOGIN_LOCKOUT_SECONDS", "900")),
+        trusted_proxies=parse_networks(_env("KEUKENTAFEL_TRUSTED_PROXIES", "")),
+        session_idle_seconds=int(_env("KEUKENTAFEL_SESSION_IDLE_SECONDS", str(12 * 3600))),
+        session_max_seconds=int(_env("KEUKENTAFEL_SESSION_MAX_SECONDS", str(7 * 24 * 3600))),
         demo_password=_env("KEUKENTAFEL_DEMO_PASSWORD", "keukentafel-demo"),
         vapid_subject=_env("KEUKENTAFEL_VAPID_SUBJECT", "mailto:beheer@keukentafel.invalid"),
         push_service_hosts=tuple(

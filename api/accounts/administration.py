@@ -1,15 +1,19 @@
-"""Functional administration: organisations, users (create, disable, enable, reset password)
-and devices (list, revoke). Administrators manage the network's people, never case data."""
+"""Functional administration: organisations, users (create, change, disable, enable, reset
+password, end their sessions) and devices (list, revoke). Administrators manage the network's
+people, never case data."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from api.accounts import passwords
+from api.accounts.roles import Role
 from api.accounts.schemas import (
     DeviceOut,
     OrganisationIn,
     OrganisationOut,
+    UserChangeIn,
     UserIn,
     UserOut,
 )
@@ -90,9 +94,61 @@ async def create_user(actor: Actor, body: UserIn) -> UserOut:
     return user
 
 
+async def update_user(actor: Actor, user_id: uuid.UUID, body: UserChangeIn) -> UserOut:
+    """Roles and organisation are read from the database on every request (not from the
+    token), so the user's devices work with the change from their next request on."""
+    await _require_admin(actor, "update", "user", user_id)
+    changes: dict[Any, Any] = {}
+    if body.display_name is not None:
+        changes[UserAccount.display_name] = body.display_name
+    if body.roles is not None:
+        roles = sorted({role.value for role in body.roles})
+        if user_id == actor.user_id and Role.FUNCTIONAL_ADMIN.value not in roles:
+            raise Forbidden("Administrators cannot take away their own administration role.")
+        changes[UserAccount.roles] = roles
+    if body.organisation_id is not None:
+        changes[UserAccount.organisation] = body.organisation_id
+    async with write_transaction():
+        if not await UserAccount.exists().where(UserAccount.id == user_id).run():
+            raise NotFound("No such user.")
+        if (
+            body.organisation_id is not None
+            and not await Organisation.exists().where(Organisation.id == body.organisation_id).run()
+        ):
+            raise NotFound("No such organisation.", field="organisation_id")
+        if changes:
+            await UserAccount.update(changes).where(UserAccount.id == user_id).run()
+        changed = sorted(column._meta.name for column in changes)
+        await audit.record(actor, "update", "user", [user_id], detail=", ".join(changed))
+    user = await load_user(user_id)
+    assert user is not None
+    return user
+
+
 async def _device_ids(user_id: uuid.UUID) -> list[uuid.UUID]:
     rows = await Device.select(Device.id).where(Device.user == user_id).run()
     return [row["id"] for row in rows]
+
+
+async def end_user_sessions(actor: Actor, user_id: uuid.UUID) -> list[DeviceOut]:
+    """Every device of the user answers `session_ended` at its next request: log in again,
+    local data kept. Not a wipe: that is revoking a device (a lost tablet)."""
+    await _require_admin(actor, "end_sessions", "user", user_id)
+    if not await UserAccount.exists().where(UserAccount.id == user_id).run():
+        raise NotFound("No such user.")
+    rows = await (
+        Device.select(Device.id)
+        .where(
+            (Device.user == user_id)
+            & (Device.session_active == True)  # noqa: E712 (a Piccolo condition)
+            & Device.revoked_at.is_null()
+        )
+        .run()
+    )
+    await audit.record(actor, "end_sessions", "user", [user_id], detail=f"{len(rows)} sessions")
+    for row in rows:
+        await end_session(row["id"], reason="ended by an administrator")
+    return await list_devices(actor, user_id)
 
 
 async def set_user_active(actor: Actor, user_id: uuid.UUID, active: bool) -> UserOut:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, patch, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -19,11 +19,12 @@ from api.accounts.schemas import (
     PasswordResetIn,
     RefreshIn,
     TokenPairOut,
+    UserChangeIn,
     UserIn,
     UserOut,
 )
 from api.lib.actor import Actor
-from api.lib.auth import provide_actor, session_context
+from api.lib.auth import client_address, provide_actor, session_context
 from api.lib.openapi import BEARER, problems
 
 SMALL_BODY = 16 * 1024
@@ -40,14 +41,18 @@ class AuthController(Controller):
         status_code=200,
         responses=problems(400, 401, 413, 415, 429),
     )
-    async def login(self, data: JSONBody[LoginIn], state: State) -> TokenPairOut:
-        """Check the password, enrol (or re-enrol) the device, and issue its tokens."""
+    async def login(self, data: JSONBody[LoginIn], state: State, request: Request) -> TokenPairOut:
+        """Check the password, enrol (or re-enrol) the device, and issue its tokens. Too many
+        failures for the account, or from the client's address, answer 429 for a while, even
+        to the right password."""
+        ctx = session_context(state)
         return await services.login(
-            session_context(state),
+            ctx,
             username=data.username,
             password=data.password,
             device_name=data.device_name,
             device_id=data.device_id,
+            address=client_address(request, ctx.settings.trusted_proxies),
         )
 
     @post(
@@ -119,6 +124,33 @@ class AdminController(Controller):
     )
     async def create_user(self, actor: NamedDependency[Actor], data: JSONBody[UserIn]) -> UserOut:
         return await administration.create_user(actor, data)
+
+    @patch(
+        "/users/{user_id:str}",
+        operation_id="updateUser",
+        responses=problems(400, 401, 403, 404, 413, 415),
+    )
+    async def update_user(
+        self,
+        actor: NamedDependency[Actor],
+        user_id: FromPath[uuid.UUID],
+        data: JSONBody[UserChangeIn],
+    ) -> UserOut:
+        """Change the name, roles or organisation; the user's next request already works with
+        the change, with the tokens it has."""
+        return await administration.update_user(actor, user_id, data)
+
+    @post(
+        "/users/{user_id:str}/end-sessions",
+        operation_id="endUserSessions",
+        status_code=200,
+        responses=problems(400, 401, 403, 404, 413, 415),
+    )
+    async def end_user_sessions(
+        self, actor: NamedDependency[Actor], user_id: FromPath[uuid.UUID]
+    ) -> list[DeviceOut]:
+        """Every device of the user must log in again; none is wiped (see revokeDevice)."""
+        return await administration.end_user_sessions(actor, user_id)
 
     @post(
         "/users/{user_id:str}/disable",

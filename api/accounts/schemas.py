@@ -76,5 +76,14 @@ class UserIn(Wire):
     password: NewPassword
 
 
+class UserChangeIn(Wire):
+    """What an administrator changes about a user; a field left out (or null) stays as it is.
+    Every device of the user works with the change from its next request on."""
+
+    display_name: Name | None = None
+    organisation_id: uuid.UUID | None = None
+    roles: list[Role] | None = None
+
+
 class PasswordResetIn(Wire):
     new_password: NewPassword

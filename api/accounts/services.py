@@ -1,12 +1,17 @@
-"""Sessions: login and device enrolment, token rotation with a grace window, logout, and the
-check every request makes against the device row."""
+"""Sessions: login with its throttling and device enrolment, token rotation with a grace window,
+logout, the session limits, and the check every request makes against the device row."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from piccolo.columns.combination import Combinable
+from piccolo.engine.sqlite import SQLiteEngine
 
 from api.accounts import passwords, tokens
 from api.accounts.roles import Role
@@ -14,7 +19,7 @@ from api.accounts.schemas import DeviceOut, MeOut, OrganisationOut, TokenPairOut
 from api.accounts.tables import Device, LoginFailure, RefreshToken, UserAccount
 from api.audit import services as audit
 from api.lib.actor import Actor
-from api.lib.db import now, write_transaction
+from api.lib.db import engine, now, write_transaction
 from api.lib.errors import (
     AccountDisabled,
     DeviceRevoked,
@@ -29,10 +34,17 @@ from api.settings import Settings
 
 @dataclass(frozen=True, slots=True)
 class SessionContext:
-    """What session handling needs from outside: the settings and the token key."""
+    """What session handling needs from outside: the settings, the token key and the clock."""
 
     settings: Settings
     token_key: bytes
+    # The time that login throttling, token expiry and the session limits go by; tests pass one
+    # they can move forward.
+    clock: Callable[[], dt.datetime] = now
+
+
+# last_seen_at (the idle limit) is written at most this often: not a write per request.
+LAST_SEEN_RESOLUTION = dt.timedelta(seconds=60)
 
 
 # Reading --------------------------------------------------------------------------------------
@@ -84,19 +96,75 @@ def device_out(row: dict[str, Any], username: str) -> DeviceOut:
 
 
 # Login ----------------------------------------------------------------------------------------
-async def _check_throttle(ctx: SessionContext, username_key: str) -> None:
-    since = now() - dt.timedelta(seconds=ctx.settings.login_failure_window_seconds)
-    failures = await (
-        LoginFailure.select(LoginFailure.at)
-        .where((LoginFailure.username_key == username_key) & (LoginFailure.at > since))
+def locked_until(
+    failures: list[dt.datetime], limit: int, window: dt.timedelta, lockout: dt.timedelta
+) -> dt.datetime | None:
+    """When the last lock these failures (oldest first) set ends: `limit` failures within
+    `window` lock for `lockout` from the last of them. None: they never reached the limit."""
+    if limit <= 0:
+        return None
+    until: dt.datetime | None = None
+    for last in range(limit - 1, len(failures)):
+        if failures[last] - failures[last - limit + 1] <= window:
+            end = failures[last] + lockout
+            until = end if until is None or end > until else until
+    return until
+
+
+@dataclass(frozen=True, slots=True)
+class _Failures:
+    """The recent failed logins for the account tried and for the client's address."""
+
+    account: list[dt.datetime]
+    address: list[dt.datetime]
+
+
+async def _recent_failures(
+    ctx: SessionContext, throttle_key: str, address: str, at: dt.datetime
+) -> _Failures:
+    settings = ctx.settings
+    # Older failures can neither start a lock that still holds nor count towards one.
+    horizon = dt.timedelta(
+        seconds=settings.login_failure_window_seconds + settings.login_lockout_seconds
+    )
+    match: Combinable = LoginFailure.username_key == throttle_key
+    if address:
+        match = match | (LoginFailure.address == address)
+    rows = await (
+        LoginFailure.select(LoginFailure.username_key, LoginFailure.address, LoginFailure.at)
+        .where(match & (LoginFailure.at > at - horizon))
         .order_by(LoginFailure.at)
         .run()
     )
-    if len(failures) >= ctx.settings.login_max_failures:
-        oldest = failures[-ctx.settings.login_max_failures]["at"]
-        window = dt.timedelta(seconds=ctx.settings.login_failure_window_seconds)
-        wait = max(1, int((oldest + window - now()).total_seconds()) + 1)
-        raise TooManyAttempts(wait)
+    return _Failures(
+        account=[row["at"] for row in rows if row["username_key"] == throttle_key],
+        address=[row["at"] for row in rows if address and row["address"] == address],
+    )
+
+
+async def _serialise_attempts(throttle_key: str, address: str) -> None:
+    """On PostgreSQL, transaction-scoped advisory locks on the account and the address (in one
+    order, so two attempts never wait for each other crosswise). SQLite's IMMEDIATE write
+    transaction already lets one writer in at a time."""
+    if isinstance(engine(), SQLiteEngine):
+        return
+    keys = [f"login-account:{throttle_key}"] + ([f"login-address:{address}"] if address else [])
+    for key in sorted(keys):
+        await LoginFailure.raw("SELECT pg_advisory_xact_lock(hashtextextended({}, 0))", key).run()
+
+
+def _locks(ctx: SessionContext, failures: _Failures) -> dict[str, dt.datetime]:
+    """The locks these failures set, and until when (possibly already past)."""
+    settings = ctx.settings
+    window = dt.timedelta(seconds=settings.login_failure_window_seconds)
+    lockout = dt.timedelta(seconds=settings.login_lockout_seconds)
+    found = {
+        "account": locked_until(failures.account, settings.login_max_failures, window, lockout),
+        "address": locked_until(
+            failures.address, settings.login_max_failures_per_address, window, lockout
+        ),
+    }
+    return {kind: until for kind, until in found.items() if until is not None}
 
 
 async def login(
@@ -106,11 +174,27 @@ async def login(
     password: str,
     device_name: str,
     device_id: uuid.UUID | None,
+    address: str = "",
 ) -> TokenPairOut:
+    """`address` is the client's (api.lib.auth.client_address); "" counts by account only."""
+    at = ctx.clock()
     username_key = username.strip().lower()
     # Failures count per username; any text may be tried, but no account's name is longer.
     throttle_key = username_key[: LoginFailure.username_key.length]
-    await _check_throttle(ctx, throttle_key)
+    async with write_transaction():
+        # One attempt at a time per account and address: each sees the ones before it, so a
+        # burst of parallel guesses gets no more than the limit through to the password check.
+        await _serialise_attempts(throttle_key, address)
+        failures = await _recent_failures(ctx, throttle_key, address, at)
+        locked = [until for until in _locks(ctx, failures).values() if until > at]
+        if locked:
+            # Before the password is looked at: the answer is the same whether it was right,
+            # and a locked account cannot be guessed at.
+            raise TooManyAttempts(max(1, math.ceil((max(locked) - at).total_seconds())))
+        # Counted as a failure until it succeeds (a success clears the account's failures).
+        await LoginFailure.insert(
+            LoginFailure(username_key=throttle_key, address=address, at=at)
+        ).run()
     row = await (
         UserAccount.select(UserAccount.id, UserAccount.password_hash, UserAccount.active)
         .where(UserAccount.username == username_key)
@@ -121,22 +205,14 @@ async def login(
     # like a wrong password: the response says nothing about which usernames exist.
     valid = passwords.verify_password(row["password_hash"] if row else None, password)
     if not valid or row is None or not row["active"]:
-        await LoginFailure.insert(LoginFailure(username_key=throttle_key, at=now())).run()
-        await audit.record(
-            None,
-            "login",
-            "user",
-            [row["id"] if row else username_key[:64]],
-            outcome=audit.REFUSED,
-            detail="bad credentials",
-        )
+        await _record_failure(ctx, row, username_key, throttle_key, address, at, failures)
         raise InvalidCredentials()
 
     user_id: uuid.UUID = row["id"]
     async with write_transaction():
         await LoginFailure.delete().where(LoginFailure.username_key == throttle_key).run()
-        device = await _enrol_device(user_id, device_name, device_id)
-        pair = await _issue(ctx, device, tokens.new_refresh_token())
+        device = await _enrol_device(user_id, device_name, device_id, at)
+        pair = await _issue(ctx, device, tokens.new_refresh_token(), at)
         await audit.record(
             None,
             "login",
@@ -149,10 +225,40 @@ async def login(
     return pair
 
 
+async def _record_failure(
+    ctx: SessionContext,
+    row: dict[str, Any] | None,
+    username_key: str,
+    throttle_key: str,
+    address: str,
+    at: dt.datetime,
+    before: _Failures,
+) -> None:
+    settings = ctx.settings
+    horizon = dt.timedelta(
+        seconds=settings.login_failure_window_seconds + settings.login_lockout_seconds
+    )
+    after = _Failures(
+        account=[*before.account, at], address=[*before.address, at] if address else []
+    )
+    # A lock is worth a line of its own in the audit trail: the failure that set it says so.
+    locking = [kind for kind, until in _locks(ctx, after).items() if until > at]
+    async with write_transaction():
+        # Failures past the horizon count for nothing: the table stays small.
+        await LoginFailure.delete().where(LoginFailure.at < at - horizon).run()
+        await audit.record(
+            None,
+            "login",
+            "user",
+            [row["id"] if row else username_key[:64]],
+            outcome=audit.REFUSED,
+            detail="bad credentials" + "".join(f"; {kind} locked" for kind in locking),
+        )
+
+
 async def _enrol_device(
-    user_id: uuid.UUID, device_name: str, device_id: uuid.UUID | None
+    user_id: uuid.UUID, device_name: str, device_id: uuid.UUID | None, at: dt.datetime
 ) -> dict[str, Any]:
-    at = now()
     if device_id is not None:
         existing = await Device.select().where(Device.id == device_id).first().run()
         # Re-enrol the same device only for its own user and only when not revoked; otherwise
@@ -166,6 +272,7 @@ async def _enrol_device(
                         Device.session_active: True,
                         Device.name: device_name,
                         Device.last_seen_at: at,
+                        Device.session_started_at: at,
                     }
                 )
                 .where(Device.id == device_id)
@@ -180,6 +287,7 @@ async def _enrol_device(
             name=device_name,
             enrolled_at=at,
             last_seen_at=at,
+            session_started_at=at,
             session_generation=1,
             session_active=True,
         )
@@ -191,12 +299,13 @@ async def _issue(
     ctx: SessionContext,
     device: dict[str, Any],
     refresh_token: str,
+    at: dt.datetime,
     *,
     replaces: uuid.UUID | None = None,
 ) -> TokenPairOut:
     """Store the hash of `refresh_token` (linked from the token it replaces) and answer with it
     and a fresh access token."""
-    issued_at = now().replace(microsecond=0)
+    issued_at = at.replace(microsecond=0)
     token_id = uuid.uuid4()
     await RefreshToken.insert(
         RefreshToken(
@@ -242,6 +351,7 @@ async def _pair(
 
 # Refresh --------------------------------------------------------------------------------------
 async def refresh(ctx: SessionContext, refresh_token: str) -> TokenPairOut:
+    at = ctx.clock()
     presented = await (
         RefreshToken.select()
         .where(RefreshToken.token_hash == tokens.token_hash(refresh_token))
@@ -257,8 +367,8 @@ async def refresh(ctx: SessionContext, refresh_token: str) -> TokenPairOut:
         .run()
     )
     assert device is not None
-    check_session(device, device["user.active"], presented["session_generation"])
-    if presented["expires_at"] < now():
+    await _check_device(ctx, device, device["user.active"], presented["session_generation"], at)
+    if presented["expires_at"] < at:
         raise SessionEnded("The refresh token has expired; log in again.")
 
     successor = tokens.next_refresh_token(ctx.token_key, refresh_token)
@@ -266,21 +376,25 @@ async def refresh(ctx: SessionContext, refresh_token: str) -> TokenPairOut:
         # Only one request can mark the token used; a concurrent or repeated one falls through
         # to the grace-window path below and gets the winner's pair.
         claimed = await (
-            RefreshToken.update({RefreshToken.used_at: now()})
+            RefreshToken.update({RefreshToken.used_at: at})
             .where((RefreshToken.id == presented["id"]) & RefreshToken.used_at.is_null())
             .returning(RefreshToken.id)
             .run()
         )
         if claimed:
-            pair = await _issue(ctx, device, successor, replaces=presented["id"])
-            await Device.update({Device.last_seen_at: now()}).where(Device.id == device["id"]).run()
+            pair = await _issue(ctx, device, successor, at, replaces=presented["id"])
+            await Device.update({Device.last_seen_at: at}).where(Device.id == device["id"]).run()
             return pair
 
-    return await _reused(ctx, device, presented, successor)
+    return await _reused(ctx, device, presented, successor, at)
 
 
 async def _reused(
-    ctx: SessionContext, device: dict[str, Any], presented: dict[str, Any], successor: str
+    ctx: SessionContext,
+    device: dict[str, Any],
+    presented: dict[str, Any],
+    successor: str,
+    at: dt.datetime,
 ) -> TokenPairOut:
     row = await RefreshToken.select().where(RefreshToken.id == presented["id"]).first().run()
     assert row is not None and row["used_at"] is not None
@@ -291,7 +405,7 @@ async def _reused(
         .run()
     )
     grace = dt.timedelta(seconds=ctx.settings.refresh_grace_seconds)
-    within_grace = now() - row["used_at"] <= grace
+    within_grace = at - row["used_at"] <= grace
     if within_grace and replacement is not None and replacement["used_at"] is None:
         # A lost response: the device never saw the new pair. Hand it the same one again.
         return await _pair(ctx, device, successor, replacement["issued_at"])
@@ -348,8 +462,47 @@ def check_session(device: dict[str, Any], user_active: bool, session_generation:
         raise SessionEnded()
 
 
+def session_limit(settings: Settings, device: dict[str, Any], at: dt.datetime) -> str | None:
+    """Why the device's session is over by its age or idleness at `at`, or None."""
+    started = device["session_started_at"] or device["enrolled_at"]
+    if at - started >= dt.timedelta(seconds=settings.session_max_seconds):
+        return f"the session is older than {_span(settings.session_max_seconds)}"
+    seen = device["last_seen_at"] or started
+    if at - seen >= dt.timedelta(seconds=settings.session_idle_seconds):
+        return f"the device was idle for {_span(settings.session_idle_seconds)}"
+    return None
+
+
+def _span(seconds: int) -> str:
+    """7 days, 12 hours, 1 hour, 90 minutes."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{seconds} seconds"
+
+
+async def _check_device(
+    ctx: SessionContext,
+    device: dict[str, Any],
+    user_active: bool,
+    session_generation: int,
+    at: dt.datetime,
+) -> None:
+    """check_session, then the session limits; a session past one is ended for good (and the
+    end audited) the first time a request finds it so."""
+    check_session(device, user_active, session_generation)
+    reason = session_limit(ctx.settings, device, at)
+    if reason is not None:
+        await end_session(device["id"], reason=reason)
+        raise SessionEnded(f"The session has ended: {reason}. Log in again.")
+
+
 async def authenticate(ctx: SessionContext, access_token: str) -> Actor:
-    claims = tokens.read_access_token(ctx.token_key, access_token)
+    """Who the token's device acts for, read from the database on every request: roles,
+    organisation and the account's state are those of now, not of the token's issue."""
+    at = ctx.clock()
+    claims = tokens.read_access_token(ctx.token_key, access_token, at)
     row = await (
         Device.select(
             *Device.all_columns(),
@@ -368,7 +521,9 @@ async def authenticate(ctx: SessionContext, access_token: str) -> Actor:
     )
     if row is None or row["user"] != claims.user_id:
         raise NotAuthenticated("The access token is not valid.")
-    check_session(row, row["user.active"], claims.session_generation)
+    await _check_device(ctx, row, row["user.active"], claims.session_generation, at)
+    if row["last_seen_at"] is None or at - row["last_seen_at"] >= LAST_SEEN_RESOLUTION:
+        await Device.update({Device.last_seen_at: at}).where(Device.id == row["id"]).run()
     return Actor(
         user_id=row["user"],
         username=row["user.username"],

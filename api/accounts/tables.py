@@ -42,7 +42,11 @@ class Device(Table, tablename="device"):
     user = ForeignKey(references=UserAccount, null=False)
     name = Varchar(length=200)
     enrolled_at = Timestamptz()
+    # The last login, refresh or request (written at most once a minute): the idle limit.
     last_seen_at = Timestamptz(null=True, default=None)
+    # The login that started the current session: the absolute limit. Empty for sessions from
+    # before it was kept, which count from `enrolled_at`.
+    session_started_at = Timestamptz(null=True, default=None)
     # Bumped when a session ends; access tokens carry it, so older ones stop working at once.
     session_generation = Integer(default=0)
     session_active = Boolean(default=True)
@@ -64,8 +68,11 @@ class RefreshToken(Table, tablename="refresh_token"):
 
 
 class LoginFailure(Table, tablename="login_failure"):
-    """Failed logins per username, for throttling by account rather than by client address."""
+    """Failed logins, counted per username (the account lock) and per client address (a higher
+    limit); in the database, so every API process counts the same failures."""
 
     id = UUID(primary_key=True, default=UUID4())
     username_key = Varchar(length=100, index=True)
-    at = Timestamptz()
+    # The client's address (see api.lib.auth.client_address); "" for rows from before it was kept.
+    address = Varchar(length=64, default="", index=True)
+    at = Timestamptz(index=True)

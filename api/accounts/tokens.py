@@ -67,21 +67,29 @@ def make_access_token(
     return jwt.encode(claims, key, algorithm=_ALGORITHM)
 
 
-def read_access_token(key: bytes, token: str) -> AccessClaims:
+def read_access_token(key: bytes, token: str, at: dt.datetime | None = None) -> AccessClaims:
+    """Expiry is judged against `at` (the session clock, api.accounts.services.SessionContext),
+    not PyJWT's own, so one clock rules the token and the session limits."""
     try:
         claims = jwt.decode(
             token,
             key,
             algorithms=[_ALGORITHM],
             audience=_AUDIENCE,
-            options={"require": ["sub", "did", "gen", "exp", "iat"]},
+            options={
+                "require": ["sub", "did", "gen", "exp", "iat"],
+                "verify_exp": False,
+                "verify_iat": False,
+            },
         )
-        return AccessClaims(
+        expires = int(claims["exp"])
+        parsed = AccessClaims(
             user_id=uuid.UUID(claims["sub"]),
             device_id=uuid.UUID(claims["did"]),
             session_generation=int(claims["gen"]),
         )
-    except jwt.ExpiredSignatureError as exc:
-        raise TokenExpired() from exc
     except (jwt.InvalidTokenError, ValueError, TypeError) as exc:
         raise NotAuthenticated("The access token is not valid.") from exc
+    if expires <= (at or dt.datetime.now(dt.UTC)).timestamp():
+        raise TokenExpired()
+    return parsed

@@ -114,6 +114,13 @@ PROBES: dict[str, Probe] = {
             "password": "a-long-probe-password",
         },
     ),
+    "updateUser": Probe(
+        "PATCH",
+        "/api/admin/users/{user_id}",
+        ADMIN,
+        body=lambda w, who: {"display_name": "Proef Persoon Hernoemd"},
+    ),
+    "endUserSessions": Probe("POST", "/api/admin/users/{user_id}/end-sessions", ADMIN),
     "disableUser": Probe("POST", "/api/admin/users/{user_id}/disable", ADMIN),
     "enableUser": Probe("POST", "/api/admin/users/{user_id}/enable", ADMIN),
     "resetPassword": Probe(
@@ -153,6 +160,12 @@ PROBES: dict[str, Probe] = {
             ],
             "source": "phone",
         },
+    ),
+    # Who accessed the case: the supervisors of the organisations taking part, nobody else.
+    "listCaseAccessLog": Probe(
+        "GET",
+        "/api/cases/{case_id}/access-log",
+        frozenset({"supervisor", "municipality-supervisor"}),
     ),
     # A visit stays with its worker and their supervisors; only the assigned worker records one.
     # (Before assignWorker below, which assigns the other case people.)
@@ -361,6 +374,8 @@ async def test_operation_ids_read_as_verbs(client):
         "log",
         "refresh",
         "check",
+        "update",
+        "end",
         "disable",
         "enable",
         "reset",

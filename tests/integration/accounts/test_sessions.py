@@ -5,6 +5,7 @@ import dataclasses
 import uuid
 
 from tests.helpers import bearer, headers_for, login, new_user
+from tests.integration.accounts.instances import Instance
 
 
 async def test_logging_in_enrols_a_device_and_returns_a_token_pair(client):
@@ -34,11 +35,13 @@ async def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(client):
 
 
 async def test_repeated_failures_for_one_account_are_throttled(client):
+    """More in test_login_throttling.py; from an address of its own (instances.py), so that these
+    failures do not add up with other tests' from the session client's."""
+    api = Instance(client)
     username = f"throttled-{uuid.uuid4().hex[:8]}"
-    body = {"username": username, "password": "wrong", "device_name": "x"}
-    statuses = [(await client.post("/api/auth/login", json=body)).status_code for _ in range(6)]
-    assert statuses == [401] * 5 + [429]
-    throttled = await client.post("/api/auth/login", json=body)
+    statuses = [(await api.log_in(username, "wrong")).status_code for _ in range(11)]
+    assert statuses == [401] * 10 + [429]
+    throttled = await api.log_in(username, "wrong")
     assert throttled.json()["code"] == "too_many_attempts"
     assert int(throttled.headers["retry-after"]) > 0
 
