@@ -15,6 +15,7 @@ from litestar.static_files import create_static_files_router
 
 from api.accounts.controllers import AdminController, AuthController, MeController
 from api.accounts.services import SessionContext
+from api.audit.controllers import AccessLogController
 from api.cases.controllers import CaseController, ConflictController
 from api.covenant.loader import load_covenant
 from api.followups.controllers import CasePlanController, FollowupController
@@ -27,6 +28,7 @@ from api.lib.availability import wait_for_database
 from api.lib.db import engine, prepare_sqlite
 from api.lib.openapi import WireSchemas
 from api.lib.problems import EXCEPTION_HANDLERS, require_json_bodies
+from api.lib.security_headers import security_headers
 from api.notifications.controllers import NotificationController, PushController
 from api.notifications.push import check_configuration as check_push_configuration
 from api.reports.controllers import ReportController
@@ -92,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         MeController,
         AdminController,
         CaseController,
+        AccessLogController,
         ConflictController,
         FormController,
         VisitController,
@@ -118,6 +121,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=route_handlers,  # type: ignore[arg-type]
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=before_request,
+        # Every response, errors and static files too (api/lib/security_headers.py).
+        before_send=[security_headers],
         plugins=[WireSchemas()],
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(

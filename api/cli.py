@@ -227,7 +227,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = get_settings()
     host, port = args.host or settings.host, args.port or settings.port
     print(f"Keukentafel runs on http://{host}:{port}  (API docs: /schema)")
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, log_level="info")
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="info",
+        # The app reads X-Forwarded-For/-Proto itself, and only from KEUKENTAFEL_TRUSTED_PROXIES
+        # (login throttling, HSTS). uvicorn's own handling would also believe 127.0.0.1 (or
+        # FORWARDED_ALLOW_IPS) and rewrite the client address and scheme before the app sees them.
+        proxy_headers=False,
+    )
     return 0
 
 
