@@ -128,6 +128,8 @@ class Deployment:
 
     database_url: str  # empty: the embedded SQLite file under var/
     embedded_worker: bool
+    # Extra environment for every process (settings under test).
+    settings: dict[str, str] = field(default_factory=dict)
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="keukentafel-rel-")))
     servers: list[subprocess.Popen[bytes]] = field(default_factory=list)
     ports: list[int] = field(default_factory=list)
@@ -159,6 +161,7 @@ class Deployment:
         )
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
+        env.update(self.settings)
         return env
 
     def prepare(self) -> None:
