@@ -100,6 +100,8 @@ def test_the_docs_policy_is_a_sandbox_without_the_apps_origin() -> None:
 def test_the_html_has_no_inline_script_style_or_handler(html: str) -> None:
     path = REPO / html
     if not path.exists():
+        # `make test` builds pwa/dist before any test runs; only a bare pytest without a build
+        # gets here, and the browser stage (which requires the build) checks the served page.
         pytest.skip(f"{html} is not built")
     text = path.read_text()
     scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", text, flags=re.S | re.I)
