@@ -54,6 +54,8 @@ class Tablet:
     client: httpx.AsyncClient | None = None
 
     async def __aenter__(self) -> Tablet:
+        # Tablets log in one after another, as a team does: a burst of parallel logins to one
+        # account is what the login throttle counts as guessing (10 in flight lock it).
         self.client = httpx.AsyncClient(base_url=self.base_url, timeout=30)
         await self.login()
         return self
@@ -77,6 +79,7 @@ class Tablet:
             },
             authorised=False,
         )
+        assert tokens.status == 200, f"{self.name} could not log in: {tokens.body}"
         self.token = tokens.body["access_token"]
 
     async def open_case(self) -> uuid.UUID:

@@ -6,6 +6,7 @@ describe the same stored visit."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import uuid
@@ -31,32 +32,31 @@ PLANS = (
 )
 
 
-async def one_device(url: str, index: int, plans: dict[uuid.UUID, str]) -> Tablet:
-    rng = random.Random(index)  # a run can be repeated exactly
-    async with Tablet(f"load tablet {index}", url, rng) as tablet:
-        case_id = await tablet.open_case()
-        late: list[tuple[uuid.UUID, dict]] = []
-        for _ in range(VISITS_PER_DEVICE):
-            visit_id = uuid.uuid4()
-            body, _files = kitchen_table_visit(case_id)
-            plan = rng.choice(PLANS)
-            plans[visit_id] = plan
-            path = f"/api/visits/{visit_id}"
-            if plan.startswith("dropped_"):
-                await tablet.dropped("PUT", path, json.dumps(body).encode(), plan.split("_")[1])
-                await tablet.upload_visit(visit_id, body)
-            elif plan.startswith("twice_at_once"):
-                await asyncio.gather(
-                    tablet.upload_visit(visit_id, body), tablet.upload_visit(visit_id, body)
-                )
-            else:
-                await tablet.upload_visit(visit_id, body)
-            if plan.endswith("late"):
-                late.append((visit_id, body))
-        # The late copies: the outbox was restored from a backup, or a reload re-sent them.
-        for visit_id, body in late:
+async def one_device(tablet: Tablet, plans: dict[uuid.UUID, str]) -> Tablet:
+    rng = tablet.rng
+    case_id = await tablet.open_case()
+    late: list[tuple[uuid.UUID, dict]] = []
+    for _ in range(VISITS_PER_DEVICE):
+        visit_id = uuid.uuid4()
+        body, _files = kitchen_table_visit(case_id)
+        plan = rng.choice(PLANS)
+        plans[visit_id] = plan
+        path = f"/api/visits/{visit_id}"
+        if plan.startswith("dropped_"):
+            await tablet.dropped("PUT", path, json.dumps(body).encode(), plan.split("_")[1])
             await tablet.upload_visit(visit_id, body)
-        return tablet
+        elif plan.startswith("twice_at_once"):
+            await asyncio.gather(
+                tablet.upload_visit(visit_id, body), tablet.upload_visit(visit_id, body)
+            )
+        else:
+            await tablet.upload_visit(visit_id, body)
+        if plan.endswith("late"):
+            late.append((visit_id, body))
+    # The late copies: the outbox was restored from a backup, or a reload re-sent them.
+    for visit_id, body in late:
+        await tablet.upload_visit(visit_id, body)
+    return tablet
 
 
 async def stored_counts(database_url: str, visit_ids: list[uuid.UUID]) -> dict[str, int]:
@@ -96,9 +96,15 @@ async def test_every_visit_is_stored_once_whatever_the_tablets_repeat(
     deployment = postgres_deployment
     deployment.add_server()
     plans: dict[uuid.UUID, str] = {}
-    tablets = await asyncio.gather(
-        *(one_device(deployment.url(), index, plans) for index in range(DEVICES))
-    )
+    async with contextlib.AsyncExitStack() as stack:
+        # Each tablet's random plan is seeded by its number: a run can be repeated exactly.
+        fleet = [
+            await stack.enter_async_context(
+                Tablet(f"load tablet {index}", deployment.url(), random.Random(index))
+            )
+            for index in range(DEVICES)
+        ]
+        tablets = await asyncio.gather(*(one_device(tablet, plans) for tablet in fleet))
 
     problems = [problem for tablet in tablets for problem in tablet.unexpected]
     assert problems == [], problems[:5]

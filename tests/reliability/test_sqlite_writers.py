@@ -6,6 +6,7 @@ client ever sees "database is locked" (nor a 503 standing in for it)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import sqlite3
 import uuid
@@ -34,35 +35,39 @@ def sqlite_deployment() -> Iterator[Deployment]:
         deployment.destroy()
 
 
-async def one_device(url: str, index: int) -> tuple[Tablet, list[uuid.UUID]]:
+async def one_device(tablet: Tablet) -> tuple[Tablet, list[uuid.UUID]]:
     visit_ids: list[uuid.UUID] = []
-    async with Tablet(f"sqlite tablet {index}", url, random.Random(index)) as tablet:
-        case_id = await tablet.open_case()
-        for _ in range(VISITS_PER_DEVICE):
-            visit_id = uuid.uuid4()
-            body, files = kitchen_table_visit(case_id)
-            await tablet.upload_visit(visit_id, body)
-            for name, data in files.items():
-                answer = await tablet.until_answered(
-                    "PUT",
-                    f"/api/visits/{visit_id}/attachments/{name}",
-                    content=data,
-                    content_type="image/png",
-                )
-                if answer.status not in (200, 201):
-                    tablet.unexpected.append(f"{visit_id}/{name}: {answer.status} {answer.body}")
-            visit_ids.append(visit_id)
-        return tablet, visit_ids
+    case_id = await tablet.open_case()
+    for _ in range(VISITS_PER_DEVICE):
+        visit_id = uuid.uuid4()
+        body, files = kitchen_table_visit(case_id)
+        await tablet.upload_visit(visit_id, body)
+        for name, data in files.items():
+            answer = await tablet.until_answered(
+                "PUT",
+                f"/api/visits/{visit_id}/attachments/{name}",
+                content=data,
+                content_type="image/png",
+            )
+            if answer.status not in (200, 201):
+                tablet.unexpected.append(f"{visit_id}/{name}: {answer.status} {answer.body}")
+        visit_ids.append(visit_id)
+    return tablet, visit_ids
 
 
 async def test_concurrent_writers_on_sqlite_never_see_a_locked_database(
     sqlite_deployment: Deployment,
 ):
     deployment = sqlite_deployment
-    # Half the tablets talk to each process: two writers' pools on one file.
-    results = await asyncio.gather(
-        *(one_device(deployment.url(index % 2), index) for index in range(DEVICES))
-    )
+    async with contextlib.AsyncExitStack() as stack:
+        # Half the tablets talk to each process: two writers' pools on one file.
+        fleet = [
+            await stack.enter_async_context(
+                Tablet(f"sqlite tablet {index}", deployment.url(index % 2), random.Random(index))
+            )
+            for index in range(DEVICES)
+        ]
+        results = await asyncio.gather(*(one_device(tablet) for tablet in fleet))
     tablets = [tablet for tablet, _ in results]
     visit_ids = [visit_id for _, ids in results for visit_id in ids]
 
