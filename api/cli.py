@@ -1,4 +1,4 @@
-"""The `keukentafel` command: keys, migrate, seed-demo, users, serve."""
+"""The `keukentafel` command: keys, migrate, seed-demo, users, worker, retention, serve."""
 
 from __future__ import annotations
 
@@ -241,6 +241,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retention(args: argparse.Namespace) -> int:
+    """What the worker does daily: anonymise closed cases past the covenant's period and cut
+    the audit trail past its own; `--dry-run` counts without changing anything."""
+    import logging
+
+    from api.retention.jobs import run_retention
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    outcome = asyncio.run(run_retention(dry_run=args.dry_run))
+    verb = "would be" if args.dry_run else "were"
+    print(f"closed cases due: {outcome.due}")
+    if not args.dry_run:
+        print(f"anonymised: {outcome.anonymised}, failed: {outcome.failed}")
+    for cut in outcome.audit_cuts:
+        print(f"audit chain {cut.chain}: {cut.removed} rows to {cut.up_to} {verb} cut")
+    print(f"audit rows {verb} cut: {outcome.audit_rows_removed}")
+    return 1 if outcome.failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="keukentafel")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -261,6 +280,11 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("worker", help="run the job worker (reports, pushes)").set_defaults(
         func=cmd_worker
     )
+    retention = sub.add_parser(
+        "retention", help="anonymise closed cases and cut the audit trail past their periods"
+    )
+    retention.add_argument("--dry-run", action="store_true", help="count, change nothing")
+    retention.set_defaults(func=cmd_retention)
     serve = sub.add_parser("serve", help="run the API and the PWA")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)

@@ -21,6 +21,7 @@ APPS = [
     "api.jobs.piccolo_app",
     "api.notifications.piccolo_app",
     "api.followups.piccolo_app",
+    "api.retention.piccolo_app",
 ]
 
 

@@ -15,8 +15,10 @@
 --
 -- What the role gets: SELECT, INSERT, UPDATE, DELETE on the tables (and the sequences), also on
 -- tables the owner creates later (default privileges); on the audit tables SELECT and INSERT
--- only. The audit migration (api/audit/piccolo_migrations) revokes UPDATE, DELETE and TRUNCATE
--- on them from every role but the owner, and triggers refuse them even to the owner.
+-- only, on audit_checkpoint SELECT only (it cuts the trail through the owner's audit_cut
+-- function, see api/audit/cut.py). The audit migrations (api/audit/piccolo_migrations) revoke
+-- the same from every role but the owner, and triggers refuse changes even to the owner (an
+-- audit row may go only behind a checkpoint).
 
 \if :{?app_role}
 \else
@@ -56,6 +58,17 @@ WHERE schemaname = current_schema() AND tablename IN ('audit_event', 'audit_veri
 SELECT format('REVOKE UPDATE, DELETE, TRUNCATE ON %I FROM PUBLIC', tablename)
 FROM pg_tables
 WHERE schemaname = current_schema() AND tablename IN ('audit_event', 'audit_verification')
+\gexec
+
+-- Audit checkpoints (where retention cut a chain) are written only by the owner's audit_cut
+-- function, which the application calls: the role itself reads them.
+SELECT format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON %I FROM %I', tablename, :'app_role')
+FROM pg_tables
+WHERE schemaname = current_schema() AND tablename = 'audit_checkpoint'
+\gexec
+SELECT format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON %I FROM PUBLIC', tablename)
+FROM pg_tables
+WHERE schemaname = current_schema() AND tablename = 'audit_checkpoint'
 \gexec
 
 -- The schema migrations' own bookkeeping is the owner's business.

@@ -103,6 +103,12 @@ class Walk:
     head: str = GENESIS
     broken: Break | None = None
 
+    def start_after(self, seq: int, head: str) -> None:
+        """Begin after a checkpoint: rows up to `seq` were cut, the last of them hashed `head`."""
+        self.seq, self.head = seq, head
+        if seq == self.anchor_seq and head != self.anchor_hash:
+            self.broken = Break(seq, None, "the checkpoint differs from what an earlier check saw")
+
     def feed(self, rows: Iterable[Mapping[str, Any]]) -> bool:
         """Check the next rows (ordered by seq); False once the chain is broken."""
         for row in rows:

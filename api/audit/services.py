@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from api.audit.chain import GENESIS, chain_of, row_hash
-from api.audit.tables import AuditEvent
+from api.audit.tables import AuditCheckpoint, AuditEvent
 from api.lib.actor import Actor
 from api.lib.db import commit_scope, engine, now, write_transaction
 
@@ -95,7 +95,7 @@ async def _append(rows: list[dict[str, Any]]) -> None:
             .first()
             .run()
         )
-        seq, prev = (head["seq"], head["hash"]) if head else (0, GENESIS)
+        seq, prev = (head["seq"], head["hash"]) if head else await _start_of(chain)
         for row in chains[chain]:
             seq += 1
             row.update(seq=seq, prev_hash=prev)
@@ -103,6 +103,24 @@ async def _append(rows: list[dict[str, Any]]) -> None:
             made.append(AuditEvent(**row))
     rows.clear()
     await AuditEvent.insert(*made).run()
+
+
+async def _start_of(chain: str) -> tuple[int, str]:
+    """Where an empty chain goes on: after its last checkpoint when retention cut every row
+    of it (api.audit.cut), else from the start."""
+    checkpoint = await latest_checkpoint(chain)
+    return (checkpoint["last_seq"], checkpoint["last_hash"]) if checkpoint else (0, GENESIS)
+
+
+async def latest_checkpoint(chain: str) -> dict[str, Any] | None:
+    row: dict[str, Any] | None = await (
+        AuditCheckpoint.select(AuditCheckpoint.last_seq, AuditCheckpoint.last_hash)
+        .where(AuditCheckpoint.chain == chain)
+        .order_by(AuditCheckpoint.last_seq, ascending=False)
+        .first()
+        .run()
+    )
+    return row
 
 
 async def record_refusal(

@@ -42,3 +42,20 @@ class AuditVerification(Table, tablename="audit_verification"):
     broken_at = BigInt(null=True, default=None)
     broken_row = UUID(null=True, default=None)
     problem = Varchar(length=300, default="")
+
+
+class AuditCheckpoint(Table, tablename="audit_checkpoint"):
+    """Where a chain was cut after the covenant's audit period (api.audit.cut): its rows up to
+    `last_seq` are gone, and the first row kept must follow `last_hash`, so the rest of the
+    chain still verifies. Append-only; the database lets an audit row go only when a checkpoint
+    covers it (see the migrations)."""
+
+    id = UUID(primary_key=True, default=UUID4())
+    at = Timestamptz()
+    chain = Varchar(length=40, index=True)
+    # The rows removed: first_seq to last_seq, all older than `cut_before`.
+    first_seq = BigInt(default=0)
+    last_seq = BigInt(default=0)
+    last_hash = Varchar(length=64)
+    removed = BigInt(default=0)
+    cut_before = Timestamptz()

@@ -3,7 +3,8 @@
 Run hourly by every worker (`keukentafel worker`, or the server's embedded one); each run adds
 one `audit_verification` row per chain, and logs a broken chain as an error. A run anchors on
 the last good run of the chain: a chain cut short, or rewritten whole from some row on, no
-longer reaches what that run saw.
+longer reaches what that run saw. A chain that retention cut (api.audit.cut) is walked from its
+checkpoint.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import uuid
 from collections.abc import Callable
 
 from api.audit.chain import Walk
-from api.audit.tables import AuditEvent, AuditVerification
+from api.audit.services import latest_checkpoint
+from api.audit.tables import AuditCheckpoint, AuditEvent, AuditVerification
 from api.jobs.worker import periodically
 from api.lib.db import now, write_transaction
 
@@ -44,7 +46,8 @@ async def chains() -> list[str]:
     """Every chain with rows, and every chain an earlier run saw (one emptied is broken too)."""
     found = await AuditEvent.select(AuditEvent.chain).distinct().run()
     seen = await AuditVerification.select(AuditVerification.chain).distinct().run()
-    return sorted({row["chain"] for row in found} | {row["chain"] for row in seen})
+    cut = await AuditCheckpoint.select(AuditCheckpoint.chain).distinct().run()
+    return sorted({row["chain"] for row in [*found, *seen, *cut]})
 
 
 async def last_good(chain: str) -> tuple[int, str]:
@@ -62,6 +65,11 @@ async def verify_chain(chain: str) -> Walk:
     """Walk one chain from its first row, in batches; the walk says where it broke, if it did."""
     anchor_seq, anchor_hash = await last_good(chain)
     walk = Walk(chain, anchor_seq=anchor_seq, anchor_hash=anchor_hash)
+    checkpoint = await latest_checkpoint(chain)
+    if checkpoint is not None:
+        # Retention cut the rows up to here (api.audit.cut): the walk goes on from the hash the
+        # checkpoint kept. A row left at or before it is one inserted after the cut.
+        walk.start_after(checkpoint["last_seq"], checkpoint["last_hash"])
     after = -1
     while True:
         rows = await (

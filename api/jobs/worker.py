@@ -190,4 +190,5 @@ def _load_handlers() -> None:
     import api.audit.verification
     import api.followups.escalation
     import api.notifications.jobs
-    import api.reports.jobs  # noqa: F401
+    import api.reports.jobs
+    import api.retention.jobs  # noqa: F401

@@ -13,6 +13,7 @@ from api.forms.controllers import form_summaries
 from api.lib.actor import Actor
 from api.lib.errors import Forbidden
 from api.sync.protocol import committed_seq, decode_cursor, encode_cursor
+from api.sync.removals import removed_for
 from api.sync.schemas import Changes
 from api.visits import views as visit_views
 from api.visits.tables import Visit
@@ -64,7 +65,10 @@ async def changes(actor: Actor, cursor: str | None) -> Changes:
     # On the first sync the device holds nothing, so there is nothing to forget.
     ended_now = {case_id for case_id, seq in ended.items() if since < seq <= until}
     no_longer_allowed = set(assigned) - held
-    removed = sorted((ended_now | no_longer_allowed) - held if since > 0 else set(), key=str)
+    # Cases retention deleted (api.retention) are told by a removal row of their own.
+    anonymised = await removed_for(actor.user_id, since, until)
+    gone = ended_now | no_longer_allowed | anonymised
+    removed = sorted(gone - held if since > 0 else set(), key=str)
     visit_rows = await (
         Visit.select(*visit_views.VISIT_COLUMNS)
         .where(

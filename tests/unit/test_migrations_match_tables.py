@@ -10,7 +10,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("app", ["accounts", "cases", "audit", "notifications"])
+@pytest.mark.parametrize(
+    "app", ["accounts", "cases", "audit", "notifications", "sync", "retention"]
+)
 def test_no_table_change_is_missing_a_migration(app, tmp_path):
     folder = REPO / "api" / app / "piccolo_migrations"
     before = set(folder.iterdir())

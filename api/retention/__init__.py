@@ -1,0 +1,1 @@
+"""Retention: closed cases anonymised after the covenant's period (statistics kept)."""
