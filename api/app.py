@@ -31,6 +31,7 @@ from api.lib.problems import EXCEPTION_HANDLERS, require_json_bodies
 from api.lib.security_headers import security_headers
 from api.notifications.controllers import NotificationController, PushController
 from api.notifications.push import check_configuration as check_push_configuration
+from api.privacy.controllers import AccessExportController
 from api.reports.controllers import ReportController
 from api.settings import Settings, get_settings
 from api.sync.controllers import SyncController
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         AuthController,
         MeController,
         AdminController,
+        AccessExportController,
         CaseController,
         AccessLogController,
         ConflictController,

@@ -161,6 +161,27 @@ class AccessPolicy:
             return allow("supervisor of a participating organisation")
         return deny("the access log is for supervisors of the organisations taking part")
 
+    # The household's right of access (AVG art. 15) ---------------------------------------------
+    def may_answer_access_request(self, actor: Actor) -> Decision:
+        """Each organisation answers a household's request for access as the controller of what
+        it holds; its functional administrator makes the export (the one way an administrator
+        reaches case data, and always audited). People who work on the case do not: they would
+        see more than their need to know (other workers' visits, the whole access trail)."""
+        if actor.has(Role.FUNCTIONAL_ADMIN):
+            return allow("functional administrator")
+        return deny("an access export needs the functional administrator role")
+
+    def holds_household(
+        self, actor: Actor, case: CaseFacts, followup_organisation_ids: frozenset[uuid.UUID]
+    ) -> Decision:
+        """Does the actor's organisation hold data of this household: it takes part in the
+        case, or sent or received a follow-up about it? An organisation answers only for that."""
+        if actor.organisation_id in case.participant_organisation_ids:
+            return allow("organisation takes part in the case")
+        if actor.organisation_id in followup_organisation_ids:
+            return allow("organisation sent or received a follow-up on the case")
+        return deny("the organisation holds no data of this household")
+
     # Visits ----------------------------------------------------------------------------------
     def may_record_visit(self, actor: Actor, case: CaseFacts) -> Decision:
         """Only a worker assigned to the case records a visit on it."""

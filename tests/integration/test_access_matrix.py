@@ -130,6 +130,12 @@ PROBES: dict[str, Probe] = {
         body=lambda w, who: {"new_password": "another-probe-password"},
     ),
     "listDevices": Probe("GET", "/api/admin/devices", ADMIN),
+    # A household's right of access: the functional administrator of an organisation that
+    # holds the case (`admin` is the municipality's, which directs the probe case).
+    "getHouseholdAccessExport": Probe("GET", "/api/admin/cases/{case_id}/access-export", ADMIN),
+    "getHouseholdAccessExportPdf": Probe(
+        "GET", "/api/admin/cases/{case_id}/access-export.pdf", ADMIN
+    ),
     "revokeDevice": Probe("POST", "/api/admin/devices/{device_id}/revoke", ADMIN),
     "listCases": Probe("GET", "/api/cases", CASE_PEOPLE),
     # The probe case: made by `fieldworker` (assigned), directed by `municipality`.
