@@ -77,6 +77,11 @@ class Settings:
     # this long after the login that started it, however active (absolute).
     session_idle_seconds: int
     session_max_seconds: int
+    # The tablet's PIN unlocks its data offline for at most this long after the device's last
+    # contact with the server (a working shift); after that the app needs the server again.
+    offline_grant_seconds: int
+    # The app locks itself (PIN screen) after this long without input from the worker.
+    idle_lock_seconds: int
     demo_password: str
     # VAPID `sub` claim: how a push service's operator reaches us about our traffic (RFC 8292).
     vapid_subject: str
@@ -129,6 +134,8 @@ def get_settings() -> Settings:
         trusted_proxies=parse_networks(_env("KEUKENTAFEL_TRUSTED_PROXIES", "")),
         session_idle_seconds=int(_env("KEUKENTAFEL_SESSION_IDLE_SECONDS", str(12 * 3600))),
         session_max_seconds=int(_env("KEUKENTAFEL_SESSION_MAX_SECONDS", str(7 * 24 * 3600))),
+        offline_grant_seconds=round(float(_env("KEUKENTAFEL_OFFLINE_GRANT_HOURS", "12")) * 3600),
+        idle_lock_seconds=round(float(_env("KEUKENTAFEL_IDLE_LOCK_MINUTES", "10")) * 60),
         demo_password=_env("KEUKENTAFEL_DEMO_PASSWORD", "keukentafel-demo"),
         vapid_subject=_env("KEUKENTAFEL_VAPID_SUBJECT", "mailto:beheer@keukentafel.invalid"),
         push_service_hosts=tuple(

@@ -45,6 +45,12 @@ class TokenPairOut(Wire):
     expires_in: int
     device_id: uuid.UUID
     user: UserOut
+    # The tablet's data-at-rest rules (pwa/src/vault): its PIN unlocks offline for at most
+    # `offline_grant_seconds` after its last contact with the server, and it locks itself after
+    # `idle_lock_seconds` without input. Sent with every pair, so a changed policy reaches a
+    # device at its next refresh.
+    offline_grant_seconds: int
+    idle_lock_seconds: int
 
 
 class DeviceOut(Wire):

@@ -346,6 +346,8 @@ async def _pair(
         expires_in=ctx.settings.access_token_seconds,
         device_id=device["id"],
         user=user,
+        offline_grant_seconds=ctx.settings.offline_grant_seconds,
+        idle_lock_seconds=ctx.settings.idle_lock_seconds,
     )
 
 

@@ -1,19 +1,18 @@
 import { render } from 'preact';
 import './style.css';
 import { App } from './app/App';
-import { loadSession } from './app/session';
-import { db, startSync } from './app/services';
+import { startApp, watchIdle } from './app/lock';
 import { registerServiceWorker } from './app/components/UpdatePrompt';
 
 async function boot(): Promise<void> {
-  // The session is read before the first render, so a reload offline opens where it was.
-  const signedIn = await loadSession(db).catch(() => null);
+  // Known before the first render: the login, a new PIN, or the PIN screen (a reload locks).
+  await startApp();
   const root = document.getElementById('app');
   if (root) {
     root.textContent = '';
     render(<App />, root);
   }
-  if (signedIn) void startSync();
+  watchIdle();
   registerServiceWorker();
 }
 

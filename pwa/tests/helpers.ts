@@ -11,9 +11,23 @@ import type { FakeServer } from './fake-server';
 export const CASE_ID = '3b7e1c1e-5d7a-4d1b-9a55-0f0d0c1b2a01';
 export const OTHER_CASE_ID = '9c2f4e55-1b0a-4f7e-8c3d-6a5b4c3d2e10';
 
+/**
+ * The data key every test database seals its rows with: the whole suite runs through the
+ * vault's sealing middleware, as the app does once unlocked.
+ */
+export const TEST_KEY = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
+  'encrypt',
+  'decrypt',
+]);
+
 /** Every test gets its own IndexedDB: nothing leaks between tests. */
 export function freshDb(upTo?: number, factory: IDBFactory = new IDBFactory()): KeukentafelDb {
-  return new KeukentafelDb({ indexedDB: factory, IDBKeyRange, ...(upTo ? { upTo } : {}) });
+  return new KeukentafelDb({
+    indexedDB: factory,
+    IDBKeyRange,
+    sealWith: () => TEST_KEY,
+    ...(upTo ? { upTo } : {}),
+  });
 }
 
 /** Small distinct "images": the server and the device only care about the bytes. */

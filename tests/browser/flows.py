@@ -11,16 +11,33 @@ from playwright.sync_api import Locator, Page, expect
 from tests.conftest import DEMO_PASSWORD
 
 KITCHEN_TABLE = "Keukentafelgesprek"
+PIN = "246810"
 
 
 def log_in(page: Page, username: str = "fieldworker") -> None:
+    """Log in with the password and, as on every new tablet, choose the PIN for its data."""
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/inloggen$"))
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
     page.get_by_label("Naam van dit apparaat").fill(f"Tablet van {username}")
     page.get_by_role("button", name="Inloggen").click()
+    set_pin(page)
     expect(page).to_have_url(re.compile(r"/zaken$"))
+
+
+def set_pin(page: Page, pin: str = PIN) -> None:
+    expect(page.get_by_role("heading", name="Kies een pincode")).to_be_visible()
+    page.get_by_label("Pincode", exact=True).fill(pin)
+    page.get_by_label("Herhaal pincode").fill(pin)
+    page.get_by_role("button", name="Pincode instellen").click()
+
+
+def unlock(page: Page, pin: str = PIN) -> None:
+    """Enter the PIN on the lock screen (what follows is up to the caller to expect)."""
+    expect(page.get_by_role("heading", name="Tablet vergrendeld")).to_be_visible()
+    page.get_by_label("Pincode", exact=True).fill(pin)
+    page.get_by_role("button", name="Ontgrendelen").click()
 
 
 def wait_until_synced(page: Page) -> None:

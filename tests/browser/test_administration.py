@@ -64,6 +64,22 @@ def test_a_revoked_tablet_wipes_itself_at_its_next_contact(
         })"""
     )
     assert cases == 0, held
+    # The service worker's caches and the vault's wrapped key went with it: no PIN screen.
+    assert lost.evaluate("async () => await caches.keys()") == []
+    vault = lost.evaluate(
+        """() => new Promise((resolve) => {
+            const open = indexedDB.open('keukentafel');
+            open.onsuccess = () => {
+                const db = open.result;
+                if (!db.objectStoreNames.contains('meta')) return resolve(null);
+                const row = db.transaction('meta').objectStore('meta').get('vault');
+                row.onsuccess = () => resolve(row.result ?? null);
+            };
+        })"""
+    )
+    assert vault is None
+    lost.reload()
+    expect(lost.get_by_role("heading", name="Inloggen")).to_be_visible()
     tablet.close()
 
 

@@ -21,6 +21,7 @@ def test_the_director_sees_the_plan_and_hands_the_role_over(page: Page, api: Api
     flows.log_in(page, "municipality")
     flows.wait_until_synced(page)
     page.goto(f"/zaken/{case_id}")
+    flows.unlock(page)  # a page load starts locked: the data key lives in memory only
 
     plan = page.get_by_test_id("case-plan")
     expect(plan).to_have_attribute("data-state", "ok", timeout=15_000)

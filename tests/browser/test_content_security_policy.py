@@ -125,6 +125,7 @@ def test_the_app_runs_under_its_policy_through_a_visit_and_logout(
     assert reloaded is not None
     assert reloaded.from_service_worker
     assert reloaded.header_value("content-security-policy") == APP_POLICY
+    flows.unlock(page)  # a page load starts locked: the data key lives in memory only
     expect(page.get_by_test_id("case-card").first).to_be_visible()
 
     with page.expect_response("**/api/auth/logout") as logout:

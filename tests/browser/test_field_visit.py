@@ -41,6 +41,7 @@ def test_a_visit_made_offline_arrives_once_and_complete(
 
     # Still offline: the app comes from the service worker and the draft from IndexedDB.
     page.reload()
+    flows.unlock(page)  # offline, within the shift: the PIN alone opens the tablet
     expect(member_name).to_have_value("Noor")
     page.get_by_role("button", name=re.compile(r"Verwijderen \(Nummer 1\)")).click()
 

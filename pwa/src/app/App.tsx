@@ -2,6 +2,8 @@
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { useEffect } from 'preact/hooks';
 import { session } from './session';
+import { appState } from './services';
+import { SetPin, Unlock } from './screens/Unlock';
 import { Layout } from './components/Layout';
 import { Login } from './screens/Login';
 import { Cases } from './screens/Cases';
@@ -59,9 +61,14 @@ function SignedIn() {
 }
 
 export function App() {
+  const state = appState.value;
+  if (state === 'starting') return null;
+  // Locked or waiting for a PIN: nothing of the signed-in app is rendered (nor in the DOM).
+  if (state === 'locked') return <Unlock />;
+  if (state === 'set_pin') return <SetPin />;
   return (
     <LocationProvider>
-      {session.value ? (
+      {state === 'open' && session.value ? (
         <SignedIn />
       ) : (
         <Router>

@@ -5,9 +5,22 @@
 import { signal } from '@preact/signals';
 import { KeukentafelDb, requestPersistentStorage, wipeLocalData } from '../db';
 import { SyncEngine, type SyncStatus } from '../sync';
-import { endSession, session, tokenProvider } from './session';
+import { Vault } from '../vault';
+import { endSession, forgetInMemory, policyOf, session, tokenProvider, whenServerAnswers } from './session';
 
-export const db = new KeukentafelDb();
+// The vault needs the database for its record, the database the vault's key to seal rows.
+let vaultRef: Vault | null = null;
+export const db = new KeukentafelDb({ sealWith: () => vaultRef?.currentKey() ?? null });
+export const vault = new Vault(db);
+vaultRef = vault;
+whenServerAnswers((pair) => vault.serverContact(policyOf(pair)));
+
+/**
+ * Where the app is: no session (the login), a login waiting for a new PIN, locked (the PIN
+ * screen), or open. Only `open` shows case data.
+ */
+export type AppState = 'starting' | 'signed_out' | 'set_pin' | 'locked' | 'open';
+export const appState = signal<AppState>('starting');
 
 /** Why the sign-in screen shows: a revoked device, or a session that needs a fresh login. */
 export const signInReason = signal<'revoked' | 'session' | null>(null);
@@ -21,8 +34,14 @@ export const engine = new SyncEngine({
   auth: tokenProvider(db),
   onRevoked: () => wipeDevice(),
   onSignInRequired: () => {
+    // A cycle cut off by locking has no token any more: that is no ended session.
+    if (appState.value !== 'open') return;
     signInReason.value = 'session';
     session.value = null;
+    // Data stays sealed on the device; the password login is followed by the PIN.
+    vault.lock();
+    forgetInMemory();
+    appState.value = 'signed_out';
   },
 });
 engine.status.subscribe((status) => {
@@ -38,6 +57,9 @@ export async function startSync(): Promise<void> {
 /** A lost or stolen tablet: the server said so. Forget everything this device holds. */
 export async function wipeDevice(): Promise<void> {
   engine.stop();
+  vault.lock();
+  forgetInMemory();
+  // The vault's record (the wrapped key) is in the database deleted here.
   await wipeLocalData(db);
   if ('caches' in window) {
     for (const key of await caches.keys()) await caches.delete(key);
@@ -50,6 +72,7 @@ export async function wipeDevice(): Promise<void> {
   }
   signInReason.value = 'revoked';
   session.value = null;
+  appState.value = 'signed_out';
   // Reopen empty, so a later sign-in on this tablet starts from nothing.
   await db.open();
 }
@@ -101,7 +124,10 @@ export async function logOut(beforeEnd?: () => Promise<void>): Promise<Unsent | 
     await db.followups.clear();
     const synced = ['cursor', 'last_sync_at', 'last_error', 'cases_to_refresh'];
     const inbox = ['inbox', 'inbox_unsent_reads', 'recipients'];
-    await db.meta.where('key').anyOf([...synced, ...inbox]).delete();
+    await db.meta.where('key').anyOf([...synced, ...inbox, 'session']).delete();
   });
+  // Nothing personal is left: the next login on this tablet chooses a new PIN.
+  await vault.destroy();
+  appState.value = 'signed_out';
   return null;
 }

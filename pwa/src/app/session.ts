@@ -8,15 +8,38 @@
 import { signal } from '@preact/signals';
 import { getMeta, setMeta, type KeukentafelDb, type StoredSession } from '../db';
 import type { RefreshOutcome, TokenProvider } from '../sync';
+import { DEFAULT_POLICY, type VaultPolicy } from '../vault';
 
 export const session = signal<StoredSession | null>(null);
 
-interface TokenPair {
+export interface TokenPair {
   access_token: string;
   refresh_token: string;
   device_id: string;
   expires_in: number;
   user: StoredSession['user'];
+  /** The vault's policy; absent from servers before it. */
+  offline_grant_seconds?: number;
+  idle_lock_seconds?: number;
+}
+
+export function policyOf(pair: TokenPair): VaultPolicy {
+  return {
+    offline_grant_ms: (pair.offline_grant_seconds ?? DEFAULT_POLICY.offline_grant_ms / 1000) * 1000,
+    idle_lock_ms: (pair.idle_lock_seconds ?? DEFAULT_POLICY.idle_lock_ms / 1000) * 1000,
+  };
+}
+
+/**
+ * A password login's pair, held in memory until the vault is open: the session is stored
+ * sealed, so it waits for the PIN to be set (a new device) or entered (a known one).
+ */
+export let pendingPair: TokenPair | null = null;
+
+/** Told of every pair the server hands out: the vault's "last contact" and its policy. */
+let onContact: ((pair: TokenPair) => Promise<void>) | null = null;
+export function whenServerAnswers(listener: (pair: TokenPair) => Promise<void>): void {
+  onContact = listener;
 }
 
 function toSession(pair: TokenPair): StoredSession {
@@ -62,8 +85,24 @@ export async function logIn(
   }
   if (response.status === 429) return 'throttled';
   if (!response.ok) return 'failed';
-  await store(db, toSession((await response.json()) as TokenPair));
+  pendingPair = (await response.json()) as TokenPair;
+  await onContact?.(pendingPair);
   return 'ok';
+}
+
+/** Store the pair of the password login, once the vault is open to seal it. */
+export async function adoptPendingPair(db: KeukentafelDb): Promise<boolean> {
+  const pair = pendingPair;
+  if (!pair) return false;
+  pendingPair = null;
+  await store(db, toSession(pair));
+  return true;
+}
+
+/** Locking: the tokens leave memory with the data key (they are kept sealed). */
+export function forgetInMemory(): void {
+  session.value = null;
+  pendingPair = null;
 }
 
 /** End the session on the server (when reachable) and forget it here. */
@@ -97,7 +136,9 @@ export function tokenProvider(db: KeukentafelDb): TokenProvider {
         cache: 'no-store',
       });
       if (response.ok) {
-        await store(db, toSession((await response.json()) as TokenPair));
+        const pair = (await response.json()) as TokenPair;
+        await store(db, toSession(pair));
+        await onContact?.(pair);
         return 'refreshed';
       }
       const problem = (await response.json().catch(() => ({}))) as { code?: string };

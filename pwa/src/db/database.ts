@@ -1,6 +1,7 @@
 /** The one IndexedDB database of the app, opened through Dexie with typed tables. */
 import { Dexie, type EntityTable, type Table } from 'dexie';
 import { declareSchema, SCHEMA_VERSION } from './schema';
+import { sealingMiddleware } from '../vault/sealing';
 import type {
   AttachmentRow,
   CaseRow,
@@ -21,6 +22,11 @@ export interface OpenOptions {
   IDBKeyRange?: typeof IDBKeyRange;
   /** Open an older version (tests of the upgrade steps only). */
   upTo?: number;
+  /**
+   * The vault's data key (null while locked): personal content is sealed with it on the way in
+   * and opened on the way out (src/vault/sealing.ts). Left out, rows are stored as they are.
+   */
+  sealWith?: () => CryptoKey | null;
 }
 
 export class KeukentafelDb extends Dexie {
@@ -39,6 +45,7 @@ export class KeukentafelDb extends Dexie {
       ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
       ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
     });
+    if (options.sealWith) this.use(sealingMiddleware(options.sealWith));
     declareSchema(this, options.upTo ?? SCHEMA_VERSION);
   }
 }

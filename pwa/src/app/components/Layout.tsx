@@ -8,6 +8,7 @@ import { logOut, syncStatus, type Unsent } from '../services';
 import { disablePush, renewPushSubscription } from '../push';
 import { refreshInbox } from '../inbox/store';
 import { StatusBar } from './StatusBar';
+import { lockNow } from '../lock';
 import { UnreadBadge } from './UnreadBadge';
 import { UpdatePrompt } from './UpdatePrompt';
 
@@ -77,6 +78,11 @@ export function Layout({ children }: { children: ComponentChildren }) {
                 </a>
               </li>
             ))}
+            <li>
+              <button type="button" class="link" onClick={() => void lockNow()}>
+                {m.vault.lock}
+              </button>
+            </li>
             <li>
               <button type="button" class="link" onClick={() => void onLogout()}>
                 {m.nav.logout}

@@ -2,6 +2,29 @@
 import type { Messages } from './nl';
 
 export const en: Messages = {
+  // Data on the tablet (src/vault): the PIN, locking and unlocking.
+  vault: {
+    setTitle: 'Choose a PIN',
+    setIntro:
+      'The data on this tablet is encrypted. A PIN of at least 6 digits opens it again after locking, also without a network during your shift.',
+    pin: 'PIN',
+    pinAgain: 'Repeat PIN',
+    setSubmit: 'Set PIN',
+    setBusy: 'Encrypting…',
+    pinTooShort: 'A PIN has 6 to 12 digits.',
+    pinMismatch: 'The two PINs differ.',
+    unlockTitle: 'Tablet locked',
+    unlockIntro: 'Enter your PIN to continue.',
+    unlockSubmit: 'Unlock',
+    unlockBusy: 'Checking…',
+    wrongPin: (left: number) =>
+      left === 1 ? 'Wrong PIN. 1 attempt left.' : `Wrong PIN. ${left} attempts left.`,
+    passwordRequired: 'Log in again with your password, then enter your PIN. Your work on this tablet is kept.',
+    serverRequired:
+      'Your shift without a network is over: connect to a network and enter your PIN again.',
+    usePassword: 'Log in with password',
+    lock: 'Lock',
+  },
   appName: 'Keukentafel',
   skipToContent: 'Skip to content',
   language: 'Language',
@@ -463,6 +486,19 @@ export const en: Messages = {
       supervisor: 'Supervisor',
       functional_admin: 'Functional administrator',
     },
+    // A household's right of access (GDPR art. 15): the export of what this organisation holds.
+    accessExport: 'Access export for a household',
+    accessExportIntro:
+      'A household asks what data your organisation holds about them? Enter the case reference and download everything your organisation keeps: readable as PDF, complete as JSON. Every export is recorded in the access log.',
+    caseReference: 'Case reference',
+    caseReferenceHint: 'For example 4c0275e6-e61a-4062-a2d0-a16e6f16042b',
+    exportPdf: 'Access export (PDF)',
+    exportJson: 'Access export (JSON)',
+    exportBusy: 'Making the export…',
+    exportDone: (file: string) => `${file} has been downloaded.`,
+    exportInvalid: 'This is not a valid case reference.',
+    exportNotFound: 'Your organisation holds no data of this case (or it does not exist).',
+    exportForbidden: 'Only a functional administrator may make an access export.',
   },
   update: {
     available: 'A new version of the app is available.',

@@ -3,6 +3,29 @@
  * (its type is `Messages`), so a missing translation is a type error, not a blank screen.
  */
 export const nl = {
+  // Data on the tablet (src/vault): the PIN, locking and unlocking.
+  vault: {
+    setTitle: 'Kies een pincode',
+    setIntro:
+      'De gegevens op deze tablet worden versleuteld. Met een pincode van minstens 6 cijfers open je ze weer na het vergrendelen, ook zonder netwerk tijdens je dienst.',
+    pin: 'Pincode',
+    pinAgain: 'Herhaal pincode',
+    setSubmit: 'Pincode instellen',
+    setBusy: 'Versleutelen…',
+    pinTooShort: 'Een pincode heeft 6 tot 12 cijfers.',
+    pinMismatch: 'De twee pincodes zijn niet gelijk.',
+    unlockTitle: 'Tablet vergrendeld',
+    unlockIntro: 'Vul je pincode in om verder te werken.',
+    unlockSubmit: 'Ontgrendelen',
+    unlockBusy: 'Controleren…',
+    wrongPin: (left: number) =>
+      left === 1 ? 'Onjuiste pincode. Nog 1 poging.' : `Onjuiste pincode. Nog ${left} pogingen.`,
+    passwordRequired: 'Log opnieuw in met je wachtwoord; daarna vul je je pincode in. Je werk op deze tablet blijft bewaard.',
+    serverRequired:
+      'Je dienst zonder netwerk is voorbij: maak verbinding met een netwerk en vul je pincode opnieuw in.',
+    usePassword: 'Inloggen met wachtwoord',
+    lock: 'Vergrendelen',
+  },
   appName: 'Keukentafel',
   skipToContent: 'Naar de inhoud',
   language: 'Taal',
@@ -475,6 +498,19 @@ export const nl = {
       supervisor: 'Leidinggevende',
       functional_admin: 'Functioneel beheerder',
     } as Record<string, string>,
+    // A household's right of access (AVG art. 15): the export of what this organisation holds.
+    accessExport: 'Inzage-export voor een huishouden',
+    accessExportIntro:
+      'Vraagt een huishouden welke gegevens uw organisatie over hen heeft? Vul het dossiernummer (casus) in en download alles wat uw organisatie bewaart: leesbaar als PDF, volledig als JSON. Elke export wordt vastgelegd in het logboek.',
+    caseReference: 'Dossiernummer (casus)',
+    caseReferenceHint: 'Bijvoorbeeld 4c0275e6-e61a-4062-a2d0-a16e6f16042b',
+    exportPdf: 'Inzage-export (PDF)',
+    exportJson: 'Inzage-export (JSON)',
+    exportBusy: 'Export wordt gemaakt…',
+    exportDone: (file: string) => `${file} is gedownload.`,
+    exportInvalid: 'Dit is geen geldig dossiernummer.',
+    exportNotFound: 'Uw organisatie heeft geen gegevens over dit dossier (of het bestaat niet).',
+    exportForbidden: 'Alleen een functioneel beheerder mag een inzage-export maken.',
   },
   update: {
     available: 'Er is een nieuwe versie van de app.',

@@ -1,7 +1,10 @@
-/** The functional administrator's screens: users (create, disable, set a password) and devices. */
+/**
+ * The functional administrator's screens: users (create, disable, set a password), devices, and
+ * a household's access export (AVG art. 15).
+ */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { callApi } from '../online';
+import { callApi, callApiBlob } from '../online';
 import { formatDateTime, t } from '../i18n';
 import { syncStatus } from '../services';
 
@@ -85,6 +88,7 @@ export function Admin() {
           </Table>
         )}
       </section>
+      <AccessExport />
       <section aria-labelledby="devices">
         <h2 id="devices">{m.devices}</h2>
         {devices && (
@@ -273,5 +277,99 @@ function NewUser({
         {m.create}
       </button>
     </form>
+  );
+}
+
+// A case id as the tablets make it (a UUID). Administrators see no case lists, so the household
+// or the worker hands them the reference printed on the household's papers.
+const CASE_REFERENCE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Everything this organisation holds about one household, as a readable PDF or complete JSON.
+ * Fetched with the token in the header (never in a link, where it would end up in the history)
+ * and handed to the browser as a download; the server audits every export.
+ */
+function AccessExport() {
+  const m = t.value.admin;
+  const [reference, setReference] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+
+  async function download(kind: 'pdf' | 'json') {
+    const caseId = reference.trim().toLowerCase();
+    if (!CASE_REFERENCE.test(caseId)) {
+      setMessage({ text: m.exportInvalid, error: true });
+      return;
+    }
+    setBusy(true);
+    setMessage({ text: m.exportBusy, error: false });
+    const suffix = kind === 'pdf' ? 'access-export.pdf' : 'access-export';
+    const accept = kind === 'pdf' ? 'application/pdf' : 'application/json';
+    const answer = await callApiBlob(`/api/admin/cases/${caseId}/${suffix}`, accept);
+    setBusy(false);
+    if (!answer.ok || !answer.data) {
+      const text =
+        answer.status === 404
+          ? m.exportNotFound
+          : answer.status === 403
+            ? m.exportForbidden
+            : answer.status === 0
+              ? t.value.errors.network
+              : (answer.detail ?? t.value.errors.generic);
+      setMessage({ text, error: true });
+      return;
+    }
+    const file = `inzage-${caseId}.${kind}`;
+    const url = URL.createObjectURL(new Blob([answer.data], { type: accept }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = file;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    // After the click the browser has its own copy; the household's data stays no longer here.
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    setMessage({ text: m.exportDone(file), error: false });
+  }
+
+  return (
+    <section aria-labelledby="access-export" data-testid="access-export">
+      <h2 id="access-export">{m.accessExport}</h2>
+      <p class="hint">{m.accessExportIntro}</p>
+      <form
+        class="stack boxed"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void download('pdf');
+        }}
+      >
+        <label>
+          {m.caseReference}
+          <input
+            required
+            value={reference}
+            autoCapitalize="none"
+            autoComplete="off"
+            spellcheck={false}
+            placeholder={m.caseReferenceHint}
+            data-testid="export-case"
+            onInput={(event) => setReference(event.currentTarget.value)}
+          />
+        </label>
+        <div class="actions">
+          <button type="submit" disabled={busy} data-testid="export-pdf">
+            {m.exportPdf}
+          </button>
+          <button type="button" class="secondary" disabled={busy} data-testid="export-json" onClick={() => void download('json')}>
+            {m.exportJson}
+          </button>
+        </div>
+        {message && (
+          <p class={message.error ? 'error' : 'notice'} role={message.error ? 'alert' : 'status'} data-testid="export-message">
+            {message.text}
+          </p>
+        )}
+      </form>
+    </section>
   );
 }

@@ -4,7 +4,8 @@ import { useLocation } from 'preact-iso';
 import { t } from '../i18n';
 import { LanguageChoice } from '../components/Layout';
 import { logIn, type LoginResult } from '../session';
-import { db, signInReason, startSync } from '../services';
+import { db, signInReason } from '../services';
+import { afterPasswordLogin, lockNotice } from '../lock';
 
 function defaultDeviceName(): string {
   const agent = navigator.userAgent;
@@ -29,8 +30,7 @@ export function Login() {
     setResult(outcome);
     if (outcome === 'ok') {
       setPassword('');
-      signInReason.value = null;
-      void startSync();
+      await afterPasswordLogin();
       route('/zaken');
     }
   }
@@ -56,6 +56,11 @@ export function Login() {
         {signInReason.value === 'revoked' && (
           <p class="notice warn-box" role="alert">
             {m.revoked}
+          </p>
+        )}
+        {lockNotice.value === 'password_required' && (
+          <p class="notice" role="status">
+            {t.value.vault.passwordRequired}
           </p>
         )}
         {signInReason.value === 'session' && (

@@ -15,6 +15,7 @@ import type { FormContext } from '../form/context';
 import { FormView } from '../form/FormView';
 import { attachmentNames, loadForm } from '../visits';
 import { addressLine } from '../cases';
+import { beforeLock } from '../lock';
 
 type Loaded = { draft: DraftRow; form: ExportedForm | null; files: Map<string, Blob>; address: string } | null;
 
@@ -48,6 +49,12 @@ function Editor({ draft, form, initialFiles, address }: { draft: DraftRow; form:
   const [failure, setFailure] = useState<string | null>(null);
   const saves = useRef<Promise<void>>(Promise.resolve());
   const summary = useRef<HTMLDivElement>(null);
+  // Locking drops the key: the last typing must be saved (sealed) before it goes.
+  useEffect(() => {
+    const flush = () => saves.current;
+    beforeLock.add(flush);
+    return () => void beforeLock.delete(flush);
+  }, []);
   const today = localDate();
   const outcome = useMemo(() => evaluateForm(form, answers, { today }), [form, answers, today]);
 

@@ -1,0 +1,4 @@
+/** Data at rest on the tablet: the PIN, the data key, and sealed rows in IndexedDB. */
+export { Vault, sealEverything, isValidPin, DEFAULT_POLICY, MAX_PIN_ATTEMPTS, MIN_PIN_LENGTH } from './vault';
+export type { Contact, UnlockResult, VaultPolicy, VaultRecord } from './vault';
+export { sealingMiddleware, VaultLockedError, PLAIN_FIELDS, PLAIN_META } from './sealing';
