@@ -38,9 +38,9 @@ types: $(DEV_STAMP)
 migrate: $(STAMP)
 	$(VENV)/bin/keukentafel migrate
 
-# Figures, never assertions. The benchmarks issue grows this into the full `make bench`.
-bench: $(DEV_STAMP)
-	KEUKENTAFEL_VAR_DIR=$$(mktemp -d) PICCOLO_CONF=api.piccolo_conf $(VENV)/bin/python -m tests.bench.bench_reports
+# Figures, never assertions (about 15 minutes; BENCH=quick: a couple). scripts/bench.sh says more.
+bench: $(DEV_STAMP) pwa system-test-deps
+	scripts/bench.sh
 
 clean:
 	rm -rf $(VENV) pwa/dist pwa/node_modules

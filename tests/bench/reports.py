@@ -1,37 +1,30 @@
-"""Benchmark: render and seal a typical visit report (three pages, two drawn signatures).
-
-Run with `make bench` (or `python -m tests.bench.bench_reports [RUNS]`). Prints a table; no
-timing is asserted anywhere. One process, one report at a time: what one worker process does.
-"""
+"""Reports: render and seal a typical visit report (three pages, two drawn signatures), one at
+a time in one process: what one worker process does per report."""
 
 from __future__ import annotations
 
 import asyncio
-import os
-import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
+from tests.bench.common import Results, Row, Sizes, median_ms, percentile
 
-def _pages(pdf: bytes) -> int:
+AIM = 0.300
+
+
+def _pages(pdf: bytes) -> str:
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(pdf)
         handle.flush()
         info = subprocess.run(["pdfinfo", handle.name], capture_output=True, text=True).stdout
-    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    pages = [line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")]
+    return pages[0] if pages else "?"
 
 
-def _ms(values: list[float]) -> str:
-    ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return f"{statistics.median(ordered) * 1000:8.1f} {p95 * 1000:8.1f}"
-
-
-async def main(runs: int) -> None:
+async def _measure(runs: int) -> tuple[list[float], list[float], list[float], float, bytes]:
     from api.keys import ensure_seal
     from api.reports.render import render_report
     from api.reports.sealing import load_seal, seal_pdf
@@ -53,22 +46,31 @@ async def main(runs: int) -> None:
     for _ in range(3):  # warm-up: fonts, imports, first-call caches
         await once()
     render, sealing, total = [], [], []
-    wall = time.perf_counter()
     sealed = b""
+    wall = time.perf_counter()
     for _ in range(runs):
         r, s, sealed = await once()
         render.append(r)
         sealing.append(s)
         total.append(r + s)
-    elapsed = time.perf_counter() - wall
-    print(f"report benchmark: {runs} runs, {os.cpu_count()} cores, python {sys.version.split()[0]}")
-    print(f"typical report: {_pages(sealed)} pages, {len(sealed) / 1024:.0f} KB, 2 signatures")
-    print(f"{'step':<18} {'median ms':>9} {'p95 ms':>8}")
-    print(f"{'render':<18} {_ms(render)}")
-    print(f"{'seal (PAdES)':<18} {_ms(sealing)}")
-    print(f"{'render + seal':<18} {_ms(total)}")
-    print(f"reports per second (one worker process, one at a time): {runs / elapsed:.1f}")
+    return render, sealing, total, runs / (time.perf_counter() - wall), sealed
 
 
-if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 30))
+def run(results: Results, sizes: Sizes) -> None:
+    render, sealing, total, per_second, sealed = asyncio.run(_measure(sizes.report_runs))
+    shape = f"{_pages(sealed)} pages, 2 signatures, {len(sealed) / 1024:.0f} KB"
+    results.add(Row("report: render", "-", *median_ms(render), note=shape))
+    results.add(Row("report: seal (PAdES, RSA 3072)", "-", *median_ms(sealing)))
+    median, p95 = median_ms(total)
+    results.add(
+        Row(
+            "report: render + seal",
+            "-",
+            median,
+            p95,
+            aim=f"< {AIM * 1000:.0f} ms",
+            met=percentile(total, 0.5) < AIM,
+            note=f"{len(total)} runs",
+        )
+    )
+    results.add(Row("report: reports/s, one worker process", "-", f"{per_second:.1f}/s"))

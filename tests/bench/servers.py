@@ -1,0 +1,59 @@
+"""The API under test: real `keukentafel serve` processes, prepared as `make run` prepares them.
+
+Built on the fault tests' Deployment (tests/reliability/processes.py), so the benchmarks start
+the server exactly as those tests and the container do. PostgreSQL: a throwaway database
+`bench_<pid>` on the machine's server, dropped at the end. SQLite: the embedded file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from tests.conftest import _pg_admin, _pg_url
+from tests.reliability.processes import REPO, Deployment
+
+# Tokens outlive a full run, so no device logs in again midway; the built PWA is served.
+SETTINGS = {
+    "KEUKENTAFEL_ACCESS_TOKEN_SECONDS": "7200",
+    "KEUKENTAFEL_PWA_DIST": str(REPO / "pwa" / "dist"),
+}
+
+
+def database_name() -> str:
+    return f"bench_{os.getpid()}"
+
+
+@contextmanager
+def api_server(backend: str) -> Iterator[Deployment]:
+    """One prepared API process on `backend` ("postgres" or "sqlite"); stopped and removed after."""
+    database = ""
+    if backend == "postgres":
+        database = database_name()
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{database}"'))
+    deployment = Deployment(
+        database_url=_pg_url(database) if database else "",
+        # No worker: the API is measured without report jobs competing for the two cores (the
+        # outbox rows are still written).
+        embedded_worker=False,
+        settings=dict(SETTINGS),
+    )
+    try:
+        try:
+            deployment.prepare()
+            deployment.add_server()
+        except (subprocess.CalledProcessError, RuntimeError, TimeoutError) as exc:
+            raise RuntimeError(f"the {backend} API did not start:\n{deployment.log()}") from exc
+        yield deployment
+    finally:
+        deployment.destroy()
+        if database:
+            asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+
+
+def server_pid(deployment: Deployment) -> int:
+    return deployment.servers[0].pid
