@@ -13,6 +13,7 @@ from api.accounts import administration, services
 from api.accounts.schemas import (
     DeviceOut,
     LoginIn,
+    LoginOut,
     MeOut,
     OrganisationIn,
     OrganisationOut,
@@ -41,10 +42,10 @@ class AuthController(Controller):
         status_code=200,
         responses=problems(400, 401, 413, 415, 429),
     )
-    async def login(self, data: JSONBody[LoginIn], state: State, request: Request) -> TokenPairOut:
+    async def login(self, data: JSONBody[LoginIn], state: State, request: Request) -> LoginOut:
         """Check the password, enrol (or re-enrol) the device, and issue its tokens. Too many
         failures for the account, or from the client's address, answer 429 for a while, even
-        to the right password."""
+        to the right password. The answer alone carries the device's vault recovery secret."""
         ctx = session_context(state)
         return await services.login(
             ctx,

@@ -53,6 +53,15 @@ class TokenPairOut(Wire):
     idle_lock_seconds: int
 
 
+class LoginOut(TokenPairOut):
+    """A password login's pair, with what only a password login hands out."""
+
+    # The device's vault recovery secret (32 bytes, base64url): the app wraps its data key under
+    # it and, after a forgotten PIN, unwraps it again. Never stored on the device, derived (not
+    # stored) on the server, bound to this user and this device; never sent with a refresh.
+    vault_recovery_key: str
+
+
 class DeviceOut(Wire):
     id: uuid.UUID
     name: str

@@ -10,12 +10,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from piccolo.columns.combination import Combinable
 from piccolo.engine.sqlite import SQLiteEngine
 
 from api.accounts import passwords, tokens
 from api.accounts.roles import Role
-from api.accounts.schemas import DeviceOut, MeOut, OrganisationOut, TokenPairOut, UserOut
+from api.accounts.schemas import (
+    DeviceOut,
+    LoginOut,
+    MeOut,
+    OrganisationOut,
+    TokenPairOut,
+    UserOut,
+)
 from api.accounts.tables import Device, LoginFailure, RefreshToken, UserAccount
 from api.audit import services as audit
 from api.lib.actor import Actor
@@ -175,8 +183,9 @@ async def login(
     device_name: str,
     device_id: uuid.UUID | None,
     address: str = "",
-) -> TokenPairOut:
-    """`address` is the client's (api.lib.auth.client_address); "" counts by account only."""
+) -> LoginOut:
+    """`address` is the client's (api.lib.auth.client_address); "" counts by account only.
+    Only here, after the password, does the device get its vault recovery secret."""
     at = ctx.clock()
     username_key = username.strip().lower()
     # Failures count per username; any text may be tried, but no account's name is longer.
@@ -222,7 +231,8 @@ async def login(
             device_id=device["id"],
             detail=device_name,
         )
-    return pair
+    recovery = tokens.vault_recovery_secret(ctx.token_key, user_id, device["id"])
+    return LoginOut(**msgspec.structs.asdict(pair), vault_recovery_key=recovery)
 
 
 async def _record_failure(
@@ -261,9 +271,14 @@ async def _enrol_device(
 ) -> dict[str, Any]:
     if device_id is not None:
         existing = await Device.select().where(Device.id == device_id).first().run()
-        # Re-enrol the same device only for its own user and only when not revoked; otherwise
-        # the login enrols a new device rather than reveal anything about that id.
-        if existing and existing["user"] == user_id and existing["revoked_at"] is None:
+        # Re-enrol the same device only for its own user and only when not revoked; another
+        # user's device id enrols a new device rather than reveal anything about that id.
+        if existing and existing["user"] == user_id and existing["revoked_at"] is not None:
+            # The user's own tablet, revoked as lost: told so (only after the right password),
+            # so that it wipes itself rather than open its data again under a new enrolment
+            # (nor get a vault recovery secret). A wiped tablet logs in without the id.
+            raise DeviceRevoked()
+        if existing and existing["user"] == user_id:
             generation = existing["session_generation"] + 1
             await (
                 Device.update(

@@ -41,6 +41,21 @@ def next_refresh_token(key: bytes, previous: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
+# The tablet's vault (pwa/src/vault) also wraps its data key under this secret, so that a worker
+# who forgot the PIN can open it again after a password login. Derived, never stored: a key of
+# its own drawn from the token key under a label no other use of that key shares, then bound to
+# the user and the device (fixed-length ids), so another user's login on the same tablet, or a
+# new enrolment after a revocation, gets a secret that opens nothing there.
+VAULT_RECOVERY_LABEL = b"keukentafel/vault-recovery/v1"
+
+
+def vault_recovery_secret(key: bytes, user_id: uuid.UUID, device_id: uuid.UUID) -> str:
+    """32 bytes, base64url without padding (an AES-KW key for the app)."""
+    recovery_key = hmac.new(key, VAULT_RECOVERY_LABEL, hashlib.sha256).digest()
+    digest = hmac.new(recovery_key, user_id.bytes + device_id.bytes, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import './style.css';
 import { App } from './app/App';
-import { startApp, watchIdle } from './app/lock';
+import { shareLocks, startApp, watchIdle } from './app/lock';
 import { registerServiceWorker } from './app/components/UpdatePrompt';
 
 async function boot(): Promise<void> {
@@ -13,6 +13,7 @@ async function boot(): Promise<void> {
     render(<App />, root);
   }
   watchIdle();
+  shareLocks();
   registerServiceWorker();
 }
 

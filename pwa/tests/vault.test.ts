@@ -191,3 +191,119 @@ describe('the vault', () => {
     expect(new Uint8Array(await photo!.blob.arrayBuffer())).toEqual(new Uint8Array(await png(1).arrayBuffer()));
   });
 });
+
+describe('recovering a forgotten PIN', () => {
+  const USER = 'a1f0c3de-0000-4000-8000-000000000001';
+  const OTHER_USER = 'b2e1d4cf-0000-4000-8000-000000000002';
+  const NEW_PIN = '731904';
+  const secret = () => crypto.getRandomValues(new Uint8Array(32));
+
+  async function withUnsentWork(db: KeukentafelDb) {
+    const draft = await createDraft(db, { case_id: CASE_ID, form_key: 'f', form_version: 1, answers: { notes: CANARY } });
+    await putDraftAttachment(db, draft.id, 'photo', png(3), 'image/png');
+    const visit = await createDraft(db, { case_id: CASE_ID, form_key: 'f', form_version: 1, answers: { notes: CANARY } });
+    await finalizeDraft(db, visit.id);
+    return { draft: draft.id, visit: visit.id };
+  }
+
+  it('opens the data with the login\'s secret and a new PIN, losing nothing', async () => {
+    const { db, vault } = device();
+    const recovery = { secret: secret(), user_id: USER };
+    await vault.create(PIN, undefined, recovery);
+    const work = await withUnsentWork(db);
+    vault.lock();
+    // The PIN is forgotten: the attempts run out.
+    for (let i = 0; i < MAX_PIN_ATTEMPTS; i++) await vault.unlock('000000', async () => 'refreshed');
+    expect(await vault.unlock(PIN, async () => 'refreshed')).toEqual({ kind: 'password_required' });
+
+    // A password login hands out the same secret again (derived by the server for user and device).
+    const again = { secret: new Uint8Array(recovery.secret), user_id: USER };
+    expect(await vault.recoverable(again)).toBe(true);
+    expect(vault.unlocked).toBe(false);
+    expect(await vault.recover(again, NEW_PIN)).toBe(true);
+    expect(vault.unlocked).toBe(true);
+    expect(vault.currentKey()!.extractable).toBe(false);
+    expect((await db.drafts.get(work.draft))?.answers).toEqual({ notes: CANARY });
+    expect(await (await db.attachments.get([work.draft, 'photo']))!.blob.arrayBuffer()).toEqual(await png(3).arrayBuffer());
+    expect((await db.visits.get(work.visit))?.body.answers).toEqual({ notes: CANARY });
+    expect(await db.outbox.where('state').equals('pending').count()).toBe(1);
+    expect((await vault.record())?.failed_attempts).toBe(0);
+
+    // The new PIN opens it from now on, the old one no longer; and the recovery still works.
+    vault.lock();
+    expect(await vault.unlock(PIN, async () => 'offline')).toEqual({ kind: 'wrong_pin', left: MAX_PIN_ATTEMPTS - 1 });
+    expect(await vault.unlock(NEW_PIN, async () => 'offline')).toEqual({ kind: 'open', online: false });
+    expect((await db.drafts.get(work.draft))?.answers).toEqual({ notes: CANARY });
+    vault.lock();
+    expect(await vault.recoverable(again)).toBe(true);
+  });
+
+  it('refuses another user\'s or another device\'s secret, and leaves the data as it was', async () => {
+    const { db, vault } = device();
+    const mine = { secret: secret(), user_id: USER };
+    await vault.create(PIN, undefined, mine);
+    const work = await withUnsentWork(db);
+    vault.lock();
+    const before = (await vault.record())!;
+
+    // Another worker logging in on this tablet gets a secret of their own (another device).
+    const colleague = { secret: secret(), user_id: OTHER_USER };
+    expect(await vault.recoverable(colleague)).toBe(false);
+    expect(await vault.recover(colleague, NEW_PIN)).toBe(false);
+    // Even with this tablet's secret another user is refused: the vault knows whose it is.
+    expect(await vault.recover({ secret: mine.secret, user_id: OTHER_USER }, NEW_PIN)).toBe(false);
+    // The same user after a revocation is enrolled as a new device: another secret.
+    const reEnrolled = { secret: secret(), user_id: USER };
+    expect(await vault.recover(reEnrolled, NEW_PIN)).toBe(false);
+    expect(vault.unlocked).toBe(false);
+
+    const after = (await vault.record())!;
+    expect(new Uint8Array(after.wrapped)).toEqual(new Uint8Array(before.wrapped));
+    expect(new Uint8Array(after.recovery_wrapped!)).toEqual(new Uint8Array(before.recovery_wrapped!));
+    expect(after.user_id).toBe(USER);
+    // An unlock after another user's login never wraps the key under that user's secret.
+    expect(await vault.unlock(PIN, async () => 'offline', colleague)).toEqual({ kind: 'open', online: false });
+    expect(new Uint8Array((await vault.record())!.recovery_wrapped!)).toEqual(new Uint8Array(before.recovery_wrapped!));
+    expect((await db.drafts.get(work.draft))?.answers).toEqual({ notes: CANARY });
+    expect((await db.visits.get(work.visit))?.body.answers).toEqual({ notes: CANARY });
+  });
+
+  it('gives a vault from before recovery its wrap at the next login and PIN', async () => {
+    const { db, vault } = device();
+    await vault.create(PIN);
+    const work = await withUnsentWork(db);
+    vault.lock();
+    const recovery = { secret: secret(), user_id: USER };
+    expect(await vault.recoverable(recovery)).toBe(false);
+    expect(await vault.unlock(PIN, async () => 'refreshed', recovery)).toEqual({ kind: 'open', online: true });
+    expect((await vault.record())?.user_id).toBe(USER);
+    vault.lock();
+    expect(await vault.recover(recovery, NEW_PIN)).toBe(true);
+    expect((await db.drafts.get(work.draft))?.answers).toEqual({ notes: CANARY });
+  });
+
+  it('never writes the recovery secret to IndexedDB', async () => {
+    const { db, vault, factory } = device();
+    const recovery = { secret: secret(), user_id: USER };
+    await vault.create(PIN, undefined, recovery);
+    await withUnsentWork(db);
+    vault.lock();
+    await vault.unlock(PIN, async () => 'refreshed', recovery);
+    vault.lock();
+    await vault.recover(recovery, NEW_PIN);
+    await withUnsentWork(db);
+
+    const raw = await rawText(factory);
+    const latin1 = new TextDecoder('latin1').decode(recovery.secret);
+    const base64 = btoa(latin1);
+    const base64url = base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    expect(raw).toContain('recovery_wrapped=');
+    for (const form of [latin1, base64, base64url, base64url.slice(0, 24)]) expect(raw).not.toContain(form);
+    // Nor anything else that opens the vault without the server: the record holds only wraps.
+    const record = (await vault.record())!;
+    expect(Object.keys(record).sort()).toEqual(
+      ['failed_attempts', 'idle_lock_ms', 'iterations', 'last_contact_at', 'latest_seen_at', 'offline_grant_ms',
+        'recovery_wrapped', 'salt', 'sealed_all', 'user_id', 'version', 'wrapped'].sort(),
+    );
+  });
+});

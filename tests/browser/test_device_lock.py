@@ -9,6 +9,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser import flows
 from tests.browser.conftest import ApiFactory
+from tests.conftest import DEMO_PASSWORD
 
 CANARY = "Kanarie-Verzonnen-7319"
 HOUR_MS = 3_600_000
@@ -129,5 +130,86 @@ def test_a_revoked_tablet_cannot_unlock_and_wipes_itself(page: Page, api: ApiFac
     assert all(not rows for rows in stores.values()), stores
     assert page.evaluate(CACHE_NAMES) == []
     # Reloading shows the login, not a PIN screen: no wrapped key is left to try PINs on.
+    page.reload()
+    expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
+
+
+def test_a_forgotten_pin_is_recovered_with_the_password_and_keeps_the_draft(page: Page) -> None:
+    flows.log_in(page)
+    flows.wait_until_synced(page)
+    flows.open_first_case(page)
+    visit = flows.start_kitchen_table_visit(page)
+    page.get_by_role("button", name=re.compile(r"Toevoegen: Wie zijn er bij het gesprek")).click()
+    member = page.get_by_role("group", name=re.compile(r"gesprek\?: Nummer 1$"))
+    member.get_by_label(re.compile(r"^Naam")).fill(CANARY)
+    # A signer's name typed without leaving the field is saved as typed, like any answer.
+    pad = page.get_by_test_id("signature-q-signature_worker")
+    flows.draw_signature(page, pad)
+    signed = page.locator("[data-question=signature_worker]")
+    expect(signed.get_by_test_id("signature-state")).to_contain_text("Getekend")
+    signed.get_by_label("Naam van wie tekent").fill("Sanne Verzonnen")
+    expect(page.get_by_test_id("draft-state")).to_have_attribute("data-saving", "no")
+
+    # The tablet restarts locked, and the worker no longer knows the PIN.
+    page.reload()
+    expect(page.get_by_role("heading", name="Tablet vergrendeld")).to_be_visible()
+    page.get_by_role("button", name="Pincode vergeten?").click()
+    expect(page.get_by_test_id("recover-notice")).to_contain_text("nieuwe pincode")
+    page.get_by_label("Gebruikersnaam").fill("fieldworker")
+    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+
+    expect(page.get_by_role("heading", name="Kies een nieuwe pincode")).to_be_visible()
+    page.get_by_label("Pincode", exact=True).fill("975310")
+    page.get_by_label("Herhaal pincode").fill("975310")
+    page.get_by_role("button", name="Nieuwe pincode instellen").click()
+
+    # Everything is still there: the draft with its name and the signer's name.
+    page.get_by_role("link", name="Mijn bezoeken").click()
+    page.locator(f'a[href="/bezoek/{visit}"]').click()
+    expect(member.get_by_label(re.compile(r"^Naam"))).to_have_value(CANARY)
+    expect(signed.get_by_label("Naam van wie tekent")).to_have_value("Sanne Verzonnen")
+    expect(signed.get_by_test_id("signature-state")).to_contain_text("Getekend")
+    stores = raw_idb(page)
+    assert not [name for name, rows in stores.items() if any(CANARY in row for row in rows)]
+    [vault] = [row for row in stores["meta"] if row.startswith("{key=vault,")]
+    assert "recovery_wrapped=" in vault
+
+    # The new PIN opens it from now on; the old one no longer does.
+    lock_from_menu(page)
+    flows.unlock(page)
+    expect(page.get_by_role("alert")).to_contain_text("Onjuiste pincode")
+    flows.unlock(page, "975310")
+    expect(member.get_by_label(re.compile(r"^Naam"))).to_have_value(CANARY)
+
+
+def test_locking_one_tab_locks_the_others(page: Page, context: BrowserContext) -> None:
+    flows.log_in(page)
+    flows.wait_until_synced(page)
+    other = context.new_page()
+    other.goto("/")  # another tab opens locked: the key is in each tab's memory only
+    flows.unlock(other)
+    expect(other.get_by_role("link", name="Mijn zaken")).to_be_visible()
+
+    lock_from_menu(page)
+    expect(other.get_by_role("heading", name="Tablet vergrendeld")).to_be_visible()
+    other.close()
+
+
+def test_a_revoked_tablet_gets_no_recovery_and_wipes_itself(page: Page, api: ApiFactory) -> None:
+    flows.log_in(page, "supervisor")
+    flows.wait_until_synced(page)
+    lost = device_id(page)
+    lock_from_menu(page)
+    api("admin").json("POST", f"/api/admin/devices/{lost}/revoke")
+
+    page.get_by_role("button", name="Pincode vergeten?").click()
+    page.get_by_label("Gebruikersnaam").fill("supervisor")
+    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_role("alert")).to_contain_text("Dit apparaat is ingetrokken")
+    expect(page.get_by_role("heading", name="Kies een nieuwe pincode")).not_to_be_visible()
+    stores = raw_idb(page)
+    assert all(not rows for rows in stores.values()), stores
     page.reload()
     expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()

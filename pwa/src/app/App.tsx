@@ -3,7 +3,7 @@ import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { useEffect } from 'preact/hooks';
 import { session } from './session';
 import { appState } from './services';
-import { SetPin, Unlock } from './screens/Unlock';
+import { NewPin, SetPin, Unlock } from './screens/Unlock';
 import { Layout } from './components/Layout';
 import { Login } from './screens/Login';
 import { Cases } from './screens/Cases';
@@ -66,6 +66,7 @@ export function App() {
   // Locked or waiting for a PIN: nothing of the signed-in app is rendered (nor in the DOM).
   if (state === 'locked') return <Unlock />;
   if (state === 'set_pin') return <SetPin />;
+  if (state === 'new_pin') return <NewPin />;
   return (
     <LocationProvider>
       {state === 'open' && session.value ? (

@@ -16,10 +16,10 @@ vaultRef = vault;
 whenServerAnswers((pair) => vault.serverContact(policyOf(pair)));
 
 /**
- * Where the app is: no session (the login), a login waiting for a new PIN, locked (the PIN
- * screen), or open. Only `open` shows case data.
+ * Where the app is: no session (the login), a login waiting for a new PIN, a recovery after a
+ * forgotten PIN waiting for the new one, locked (the PIN screen), or open. Only `open` shows case data.
  */
-export type AppState = 'starting' | 'signed_out' | 'set_pin' | 'locked' | 'open';
+export type AppState = 'starting' | 'signed_out' | 'set_pin' | 'new_pin' | 'locked' | 'open';
 export const appState = signal<AppState>('starting');
 
 /** Why the sign-in screen shows: a revoked device, or a session that needs a fresh login. */

@@ -8,7 +8,7 @@
 import { signal } from '@preact/signals';
 import { getMeta, setMeta, type KeukentafelDb, type StoredSession } from '../db';
 import type { RefreshOutcome, TokenProvider } from '../sync';
-import { DEFAULT_POLICY, type VaultPolicy } from '../vault';
+import { DEFAULT_POLICY, fromBase64Url, type Recovery, type VaultPolicy, type VaultRecord } from '../vault';
 
 export const session = signal<StoredSession | null>(null);
 
@@ -21,6 +21,8 @@ export interface TokenPair {
   /** The vault's policy; absent from servers before it. */
   offline_grant_seconds?: number;
   idle_lock_seconds?: number;
+  /** A password login's only: the vault's recovery secret for this user on this device. */
+  vault_recovery_key?: string;
 }
 
 export function policyOf(pair: TokenPair): VaultPolicy {
@@ -35,6 +37,12 @@ export function policyOf(pair: TokenPair): VaultPolicy {
  * sealed, so it waits for the PIN to be set (a new device) or entered (a known one).
  */
 export let pendingPair: TokenPair | null = null;
+
+/**
+ * The recovery secret of that login, in memory only and only until the login flow ends (the
+ * PIN set, entered, or chosen anew): never stored, so that the tablet alone cannot recover.
+ */
+export let pendingRecovery: Recovery | null = null;
 
 /** Told of every pair the server hands out: the vault's "last contact" and its policy. */
 let onContact: ((pair: TokenPair) => Promise<void>) | null = null;
@@ -63,7 +71,11 @@ async function store(db: KeukentafelDb, value: StoredSession | null): Promise<vo
   session.value = value;
 }
 
-export type LoginResult = 'ok' | 'failed' | 'throttled' | 'offline';
+/**
+ * `other_user`: the tablet holds another worker's vault, which this login must not take over;
+ * `revoked`: the server revoked this tablet, which then wipes itself (no recovery).
+ */
+export type LoginResult = 'ok' | 'failed' | 'throttled' | 'offline' | 'other_user' | 'revoked';
 
 export async function logIn(
   db: KeukentafelDb,
@@ -84,8 +96,25 @@ export async function logIn(
     return 'offline';
   }
   if (response.status === 429) return 'throttled';
-  if (!response.ok) return 'failed';
-  pendingPair = (await response.json()) as TokenPair;
+  if (!response.ok) {
+    // This tablet, revoked as lost, named by its own worker's right password: it wipes itself.
+    const problem = (await response.json().catch(() => ({}))) as { code?: string };
+    return problem.code === 'device_revoked' ? 'revoked' : 'failed';
+  }
+  const { vault_recovery_key: secret, ...pair } = (await response.json()) as TokenPair;
+  // Read before unlocking: the vault's record is in the clear.
+  const owner = ((await db.meta.get('vault'))?.value as VaultRecord | undefined)?.user_id;
+  if (owner !== undefined && owner !== pair.user.id) {
+    // Neither this session nor its secret is of use here: end it at once.
+    void fetch('/api/auth/logout', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${pair.access_token}` },
+      cache: 'no-store',
+    }).catch(() => undefined);
+    return 'other_user';
+  }
+  pendingPair = pair;
+  pendingRecovery = secret ? { secret: fromBase64Url(secret), user_id: pair.user.id } : null;
   await onContact?.(pendingPair);
   return 'ok';
 }
@@ -95,6 +124,7 @@ export async function adoptPendingPair(db: KeukentafelDb): Promise<boolean> {
   const pair = pendingPair;
   if (!pair) return false;
   pendingPair = null;
+  pendingRecovery = null;
   await store(db, toSession(pair));
   return true;
 }
@@ -103,6 +133,7 @@ export async function adoptPendingPair(db: KeukentafelDb): Promise<boolean> {
 export function forgetInMemory(): void {
   session.value = null;
   pendingPair = null;
+  pendingRecovery = null;
 }
 
 /** End the session on the server (when reachable) and forget it here. */

@@ -8,9 +8,13 @@
  * - After MAX_PIN_ATTEMPTS wrong PINs only a password login lets the PIN be tried again. The
  *   wrapped key is kept: wiping it would lose unsent visits, and what really protects the key
  *   against a copied disk is PBKDF2's cost, not this counter (README: "Data on the tablet").
+ * - A forgotten PIN loses nothing either: the data key is also wrapped under a recovery secret
+ *   that the server derives for this user on this device and hands out only with a password
+ *   login. It is never stored here, so the tablet alone (without the password) cannot use it;
+ *   after the login the data key is unwrapped with it and wrapped again under a new PIN.
  */
 import type { KeukentafelDb } from '../db/database';
-import { newDataKey, PBKDF2_ITERATIONS, unwrapDataKey, type WrappedKey } from './keys';
+import { newDataKey, openWithPin, PBKDF2_ITERATIONS, recoveryKey, recoveryOpens, rewrapWithRecovery, type WrappedKey } from './keys';
 
 export const MAX_PIN_ATTEMPTS = 5;
 export const MIN_PIN_LENGTH = 6;
@@ -35,6 +39,16 @@ export interface VaultRecord extends WrappedKey, VaultPolicy {
   latest_seen_at: number;
   /** Rows from before the vault have all been sealed. */
   sealed_all: boolean;
+  /** Whose data this is (the user of the login that set the PIN); absent on older records. */
+  user_id?: string;
+  /** The data key, AES-KW-wrapped by the server's recovery secret for this user and device. */
+  recovery_wrapped?: ArrayBuffer;
+}
+
+/** What a password login brings for the vault: the recovery secret and who logged in. */
+export interface Recovery {
+  secret: Uint8Array<ArrayBuffer>;
+  user_id: string;
 }
 
 /** What the server said when the vault asked it, while unlocking. */
@@ -79,10 +93,14 @@ export class Vault {
     await this.db.meta.put({ key: 'vault', value: record });
   }
 
-  /** Set the PIN after a login: a new data key, wrapped by it. Leaves the vault open. */
-  async create(pin: string, policy: VaultPolicy = DEFAULT_POLICY): Promise<void> {
+  /**
+   * Set the PIN after a login: a new data key, wrapped by it and by the login's recovery
+   * secret (when it came with one). Leaves the vault open.
+   */
+  async create(pin: string, policy: VaultPolicy = DEFAULT_POLICY, recovery?: Recovery): Promise<void> {
     if (!isValidPin(pin)) throw new Error('A PIN is 6 to 12 digits.');
-    const { key, stored } = await newDataKey(pin, this.iterations);
+    const kek = recovery ? await recoveryKey(recovery.secret) : undefined;
+    const { key, stored, recoveryWrapped } = await newDataKey(pin, this.iterations, kek);
     const at = this.now();
     await this.save({
       version: 1,
@@ -92,27 +110,75 @@ export class Vault {
       last_contact_at: at,
       latest_seen_at: at,
       sealed_all: false,
+      ...(recovery ? { user_id: recovery.user_id, recovery_wrapped: recoveryWrapped } : {}),
     });
     this.key = key;
   }
 
+  /** Is the data someone else's than this user's? (Unknown on records from before user_id.) */
+  async belongsToOther(userId: string): Promise<boolean> {
+    const owner = (await this.record())?.user_id;
+    return owner !== undefined && owner !== userId;
+  }
+
+  /** Can this login's recovery secret open the vault (a forgotten PIN)? Leaves it locked. */
+  async recoverable(recovery: Recovery): Promise<boolean> {
+    const record = await this.record();
+    if (!record?.recovery_wrapped || (await this.belongsToOther(recovery.user_id))) return false;
+    return recoveryOpens(await recoveryKey(recovery.secret), record.recovery_wrapped);
+  }
+
+  /**
+   * A forgotten PIN, after a password login: open the vault with the recovery secret and wrap
+   * its data key under a new PIN. Every row stays as it is (the data key does not change).
+   * False (and nothing changed) when the secret does not open it: another user's or device's.
+   */
+  async recover(recovery: Recovery, pin: string): Promise<boolean> {
+    if (!isValidPin(pin)) throw new Error('A PIN is 6 to 12 digits.');
+    const record = await this.record();
+    if (!record?.recovery_wrapped || (await this.belongsToOther(recovery.user_id))) return false;
+    const kek = await recoveryKey(recovery.secret);
+    const opened = await rewrapWithRecovery(kek, record.recovery_wrapped, pin, this.iterations);
+    if (!opened) return false;
+    const at = this.now();
+    await this.save({
+      ...record,
+      ...opened.stored,
+      recovery_wrapped: opened.recoveryWrapped,
+      user_id: recovery.user_id,
+      failed_attempts: 0,
+      last_contact_at: at,
+      latest_seen_at: Math.max(at, record.latest_seen_at),
+    });
+    this.key = opened.key;
+    return true;
+  }
+
   /**
    * Open with the PIN. `contact` asks the server (a token refresh) once the PIN is right; it
-   * runs with the vault open, because the tokens it needs are sealed too.
+   * runs with the vault open, because the tokens it needs are sealed too. After a password
+   * login, `recovery` (its secret) wraps the data key for a forgotten PIN as well.
    */
-  async unlock(pin: string, contact: () => Promise<Contact>): Promise<UnlockResult> {
+  async unlock(pin: string, contact: () => Promise<Contact>, recovery?: Recovery): Promise<UnlockResult> {
     const record = await this.record();
     if (!record) return { kind: 'no_vault' };
     if (record.failed_attempts >= MAX_PIN_ATTEMPTS) return { kind: 'password_required' };
-    const key = await unwrapDataKey(pin, record);
-    if (!key) {
+    // Never another user's secret over this user's data (the app refuses such a login anyway).
+    const usable = recovery && !(await this.belongsToOther(recovery.user_id)) ? recovery : undefined;
+    const opened = await openWithPin(pin, record, usable ? await recoveryKey(usable.secret) : undefined);
+    const key = opened?.key ?? null;
+    if (!opened || !key) {
       const failed = record.failed_attempts + 1;
       await this.save({ ...record, failed_attempts: failed });
       return failed >= MAX_PIN_ATTEMPTS
         ? { kind: 'password_required' }
         : { kind: 'wrong_pin', left: MAX_PIN_ATTEMPTS - failed };
     }
-    await this.save({ ...record, failed_attempts: 0 });
+    await this.save({
+      ...record,
+      failed_attempts: 0,
+      ...(usable && opened.recoveryWrapped ? { user_id: usable.user_id, recovery_wrapped: opened.recoveryWrapped } : {}),
+    });
     this.key = key;
     let answer: Contact;
     try {

@@ -4,6 +4,7 @@ import asyncio
 import dataclasses
 import uuid
 
+from tests.conftest import DEMO_PASSWORD
 from tests.helpers import bearer, headers_for, login, new_user
 from tests.integration.accounts.instances import Instance
 
@@ -138,8 +139,30 @@ async def test_a_revoked_device_is_told_to_wipe_itself(client):
         "/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
     )
     assert refresh.json()["code"] == "device_revoked"
-    # Logging in again enrols a new device; the revoked one stays revoked.
-    again = await login(client, "fieldworker", device_id=tokens["device_id"])
+    # Logging in again from the revoked tablet is refused, so that it wipes itself; once wiped
+    # it logs in without the id and is enrolled as a new device. The revoked one stays revoked.
+    refused = await client.post(
+        "/api/auth/login",
+        json={
+            "username": "fieldworker",
+            "password": DEMO_PASSWORD,
+            "device_name": "x",
+            "device_id": tokens["device_id"],
+        },
+    )
+    assert (refused.status_code, refused.json()["code"]) == (401, "device_revoked")
+    # Only after the right password: a wrong one says nothing about the device.
+    wrong = await client.post(
+        "/api/auth/login",
+        json={
+            "username": "fieldworker",
+            "password": "not the password",
+            "device_name": "x",
+            "device_id": tokens["device_id"],
+        },
+    )
+    assert wrong.json()["code"] == "invalid_credentials"
+    again = await login(client, "fieldworker")
     assert again["device_id"] != tokens["device_id"]
 
 

@@ -114,8 +114,13 @@ export function SignaturePad({ id, label, value, image, describedBy, onDrawn, on
             value={name}
             maxLength={200}
             autoComplete="off"
-            onInput={(event) => setName(event.currentTarget.value)}
-            onBlur={() => onName(name.trim())}
+            onInput={(event) => {
+              const typedName = event.currentTarget.value;
+              setName(typedName);
+              // Saved as typed, like every other answer: the idle lock (or a closed tab) may
+              // come before the field is left.
+              onName(typedName.trim());
+            }}
           />
         </label>
         <button

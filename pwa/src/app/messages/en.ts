@@ -23,6 +23,17 @@ export const en: Messages = {
     serverRequired:
       'Your shift without a network is over: connect to a network and enter your PIN again.',
     usePassword: 'Log in with password',
+    forgotPin: 'Forgot PIN?',
+    recoverIntro: 'Log in with your password, then choose a new PIN. Your work on this tablet is kept.',
+    backToPin: 'Back to PIN',
+    newPinTitle: 'Choose a new PIN',
+    newPinIntro:
+      'Your password has been checked. Choose a new PIN; everything on this tablet, including what has not been sent yet, is kept.',
+    newPinSubmit: 'Set new PIN',
+    recoveryFailed:
+      'This tablet cannot be recovered without its PIN. Enter your PIN; if that fails, contact your administrator before wiping anything.',
+    otherUser:
+      'This tablet holds the data of another worker. They must log in first and send everything; after that you can log in here.',
     lock: 'Lock',
   },
   appName: 'Keukentafel',

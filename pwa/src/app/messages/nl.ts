@@ -24,6 +24,18 @@ export const nl = {
     serverRequired:
       'Je dienst zonder netwerk is voorbij: maak verbinding met een netwerk en vul je pincode opnieuw in.',
     usePassword: 'Inloggen met wachtwoord',
+    forgotPin: 'Pincode vergeten?',
+    recoverIntro:
+      'Log in met je wachtwoord; daarna kies je een nieuwe pincode. Je werk op deze tablet blijft bewaard.',
+    backToPin: 'Terug naar pincode',
+    newPinTitle: 'Kies een nieuwe pincode',
+    newPinIntro:
+      'Je wachtwoord is gecontroleerd. Kies een nieuwe pincode; alles wat op deze tablet stond, ook wat nog niet is verstuurd, blijft bewaard.',
+    newPinSubmit: 'Nieuwe pincode instellen',
+    recoveryFailed:
+      'Herstellen zonder pincode lukt niet op deze tablet. Vul je pincode in; lukt dat niet, neem dan contact op met je beheerder voordat je iets wist.',
+    otherUser:
+      'Op deze tablet staan gegevens van een andere medewerker. Die moet eerst zelf inloggen en alles versturen; daarna kun jij hier inloggen.',
     lock: 'Vergrendelen',
   },
   appName: 'Keukentafel',

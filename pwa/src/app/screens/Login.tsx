@@ -4,8 +4,8 @@ import { useLocation } from 'preact-iso';
 import { t } from '../i18n';
 import { LanguageChoice } from '../components/Layout';
 import { logIn, type LoginResult } from '../session';
-import { db, signInReason } from '../services';
-import { afterPasswordLogin, lockNotice } from '../lock';
+import { appState, db, signInReason, wipeDevice } from '../services';
+import { afterPasswordLogin, lockNotice, recovering } from '../lock';
 
 function defaultDeviceName(): string {
   const agent = navigator.userAgent;
@@ -28,6 +28,12 @@ export function Login() {
     const outcome = await logIn(db, username.trim(), password, deviceName.trim() || 'Tablet');
     setBusy(false);
     setResult(outcome);
+    if (outcome === 'revoked') {
+      // The notice of a revoked device shows (signInReason); this tablet starts from nothing.
+      setPassword('');
+      recovering.value = false;
+      await wipeDevice();
+    }
     if (outcome === 'ok') {
       setPassword('');
       await afterPasswordLogin();
@@ -42,7 +48,9 @@ export function Login() {
         ? m.throttled
         : result === 'offline'
           ? m.offline
-          : null;
+          : result === 'other_user'
+            ? t.value.vault.otherUser
+            : null;
   return (
     <>
       <header class="top">
@@ -58,10 +66,16 @@ export function Login() {
             {m.revoked}
           </p>
         )}
-        {lockNotice.value === 'password_required' && (
-          <p class="notice" role="status">
-            {t.value.vault.passwordRequired}
+        {recovering.value ? (
+          <p class="notice" role="status" data-testid="recover-notice">
+            {t.value.vault.recoverIntro}
           </p>
+        ) : (
+          lockNotice.value === 'password_required' && (
+            <p class="notice" role="status">
+              {t.value.vault.passwordRequired}
+            </p>
+          )
         )}
         {signInReason.value === 'session' && (
           <p class="notice" role="status">
@@ -111,6 +125,20 @@ export function Login() {
             {busy ? m.busy : m.submit}
           </button>
         </form>
+        {recovering.value && (
+          <p>
+            <button
+              type="button"
+              class="link"
+              onClick={() => {
+                recovering.value = false;
+                appState.value = 'locked';
+              }}
+            >
+              {t.value.vault.backToPin}
+            </button>
+          </p>
+        )}
       </main>
     </>
   );

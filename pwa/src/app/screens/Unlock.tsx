@@ -1,9 +1,12 @@
-/** The PIN screens: choose one after a login on a new tablet, enter it to unlock. */
+/**
+ * The PIN screens: choose one after a login on a new tablet, enter it to unlock, and choose a
+ * new one after a forgotten PIN was recovered with a password login.
+ */
 import { useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { LanguageChoice } from '../components/Layout';
 import { isValidPin } from '../../vault';
-import { lockNotice, setPin, unlockWithPin } from '../lock';
+import { forgotPin, lockNotice, setNewPin, setPin, unlockWithPin } from '../lock';
 import { appState } from '../services';
 
 function Frame({ title, children }: { title: string; children: preact.ComponentChildren }) {
@@ -45,6 +48,43 @@ function PinInput({ label, value, onInput, name }: { label: string; value: strin
 
 export function SetPin() {
   const m = t.value.vault;
+  return (
+    <ChoosePin
+      title={m.setTitle}
+      intro={m.setIntro}
+      submitLabel={m.setSubmit}
+      testId="set-pin"
+      choose={async (pin) => {
+        await setPin(pin);
+        return true;
+      }}
+    />
+  );
+}
+
+/** After "PIN vergeten?" and a password login whose recovery secret opens this tablet's data. */
+export function NewPin() {
+  const m = t.value.vault;
+  return (
+    <ChoosePin title={m.newPinTitle} intro={m.newPinIntro} submitLabel={m.newPinSubmit} testId="new-pin" choose={setNewPin} />
+  );
+}
+
+function ChoosePin({
+  title,
+  intro,
+  submitLabel,
+  testId,
+  choose,
+}: {
+  title: string;
+  intro: string;
+  submitLabel: string;
+  testId: string;
+  /** False when the PIN could not be set (a recovery that no longer opens). */
+  choose: (pin: string) => Promise<boolean>;
+}) {
+  const m = t.value.vault;
   const [pin, setPinValue] = useState('');
   const [again, setAgain] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -57,7 +97,10 @@ export function SetPin() {
     setError(null);
     setBusy(true);
     try {
-      await setPin(pin);
+      if (!(await choose(pin))) {
+        setError(m.recoveryFailed);
+        setBusy(false);
+      }
     } catch (failure) {
       setError(String(failure));
       setBusy(false);
@@ -65,9 +108,9 @@ export function SetPin() {
   }
 
   return (
-    <Frame title={m.setTitle}>
-      <p>{m.setIntro}</p>
-      <form onSubmit={(event) => void submit(event)} class="stack" data-testid="set-pin">
+    <Frame title={title}>
+      <p>{intro}</p>
+      <form onSubmit={(event) => void submit(event)} class="stack" data-testid={testId}>
         <PinInput label={m.pin} name="pin" value={pin} onInput={setPinValue} />
         <PinInput label={m.pinAgain} name="pin-again" value={again} onInput={setAgain} />
         {error && (
@@ -76,7 +119,7 @@ export function SetPin() {
           </p>
         )}
         <button type="submit" disabled={busy}>
-          {busy ? m.setBusy : m.setSubmit}
+          {busy ? m.setBusy : submitLabel}
         </button>
       </form>
     </Frame>
@@ -109,6 +152,11 @@ export function Unlock() {
             {m.wrongPin(left)}
           </p>
         )}
+        {notice === 'recovery_failed' && (
+          <p class="notice warn-box" role="alert" data-testid="recovery-failed">
+            {m.recoveryFailed}
+          </p>
+        )}
         {notice === 'server_required' && (
           <p class="notice warn-box" role="alert" data-testid="unlock-needs-server">
             {m.serverRequired}
@@ -118,7 +166,10 @@ export function Unlock() {
           {busy ? m.unlockBusy : m.unlockSubmit}
         </button>
       </form>
-      <p>
+      <p class="row">
+        <button type="button" class="link" onClick={forgotPin}>
+          {m.forgotPin}
+        </button>
         <button type="button" class="link" onClick={() => (appState.value = 'signed_out')}>
           {m.usePassword}
         </button>
