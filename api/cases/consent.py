@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from api.accounts.tables import Organisation, UserAccount
@@ -134,7 +135,8 @@ async def record_decisions(
         .run()
     }
     at = now()
-    rows: list[ConsentRecord] = []
+    superseded: list[tuple[uuid.UUID, uuid.UUID]] = []  # (current record, the one after it)
+    rows: list[_NewRow] = []
     recorded: dict[str, list[str]] = {GIVEN: [], REFUSED: []}
     for (category, kind), decision in decisions.items():
         old = current.get((category, kind))
@@ -143,35 +145,36 @@ async def record_decisions(
         new_id = uuid.uuid4()
         late = old is not None and decided_at < old["decided_at"]
         if old is not None and not late:
-            await (
-                ConsentRecord.update(
-                    {ConsentRecord.superseded_at: at, ConsentRecord.superseded_by: new_id}
-                )
-                .where(ConsentRecord.id == old["id"])
-                .run()
-            )
+            superseded.append((old["id"], new_id))
         rows.append(
-            ConsentRecord(
-                id=new_id,
-                household_case=case_id,
-                category=category,
-                recipient_kind=kind,
-                decision=decision,
-                decided_at=decided_at,
-                source=source,
-                source_visit=visit_id,
-                note=note,
-                recorded_by=actor.user_id,
-                recorded_by_organisation=actor.organisation_id,
-                recorded_at=at,
-                superseded_at=at if late else None,
-                superseded_by=old["id"] if late and old is not None else None,
+            (
+                new_id,
+                category,
+                kind,
+                decision,
+                at if late else None,
+                old["id"] if late and old is not None else None,
             )
         )
         recorded[decision].append(f"{category}/{kind}")
     if not rows:
         return 0
-    await ConsentRecord.insert(*rows).run()
+    # The current records step aside before their successors arrive: at most one current
+    # decision per pair (the unique index consent_record_current_once).
+    await _supersede(superseded, at)
+    await _insert(
+        rows,
+        _Shared(
+            household_case=case_id,
+            decided_at=decided_at,
+            source=source,
+            source_visit=visit_id,
+            note=note,
+            recorded_by=actor.user_id,
+            recorded_by_organisation=actor.organisation_id,
+            recorded_at=at,
+        ),
+    )
     data: dict[str, Any] = {
         "source": source,
         "given": recorded[GIVEN],
@@ -188,6 +191,112 @@ async def record_decisions(
         .run()
     )
     return len(rows)
+
+
+# One statement each for superseding and inserting a recording's records: a kitchen-table visit
+# carries 36 answers, and an UPDATE per answer plus Piccolo building a 36-row INSERT was a third
+# of what receiving a visit cost. PostgreSQL gets arrays (one statement text, prepared once per
+# connection); SQLite, which has no arrays, a placeholder per value.
+
+# A new record: id, category, recipient kind, decision, superseded_at, superseded_by.
+_NewRow = tuple[uuid.UUID, str, str, str, dt.datetime | None, uuid.UUID | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Shared:
+    """What every record of one recording has in common."""
+
+    household_case: uuid.UUID
+    decided_at: dt.datetime
+    source: str
+    source_visit: uuid.UUID | None
+    note: str
+    recorded_by: uuid.UUID
+    recorded_by_organisation: uuid.UUID
+    recorded_at: dt.datetime
+
+
+_COLUMNS = (
+    "id, household_case, category, recipient_kind, decision, decided_at, source, source_visit, "
+    "note, recorded_by, recorded_by_organisation, recorded_at, superseded_at, superseded_by"
+)
+if _COLUMNS.split(", ") != [column._meta.db_column_name for column in ConsentRecord._meta.columns]:
+    raise RuntimeError("consent_record's columns changed: update _COLUMNS and the INSERTs below")
+_PG_SUPERSEDE = (
+    "UPDATE consent_record AS c SET superseded_at = {}::timestamptz, superseded_by = s.new_id "
+    "FROM unnest({}::uuid[], {}::uuid[]) AS s(old_id, new_id) WHERE c.id = s.old_id"
+)
+_PG_INSERT = (
+    "INSERT INTO consent_record (" + _COLUMNS + ") "
+    "SELECT n.id, {}::uuid, n.category, n.recipient_kind, n.decision, {}::timestamptz, "
+    "{}::varchar, {}::uuid, {}::varchar, {}::uuid, {}::uuid, {}::timestamptz, "
+    "n.superseded_at, n.superseded_by "
+    "FROM unnest({}::uuid[], {}::varchar[], {}::varchar[], {}::varchar[], {}::timestamptz[], "
+    "{}::uuid[]) AS n(id, category, recipient_kind, decision, superseded_at, superseded_by)"
+)
+
+
+async def _supersede(pairs: list[tuple[uuid.UUID, uuid.UUID]], at: dt.datetime) -> None:
+    """Mark each current record (first) superseded at `at` by its successor (second)."""
+    if not pairs:
+        return
+    if get_settings().uses_postgres:
+        old_ids, new_ids = zip(*pairs, strict=True)
+        await ConsentRecord.raw(_PG_SUPERSEDE, at, list(old_ids), list(new_ids)).run()
+        return
+    cases = " ".join("WHEN {} THEN {}" for _ in pairs)
+    ids = ", ".join("{}" for _ in pairs)
+    await ConsentRecord.raw(
+        # Only placeholders are joined in; the values travel as parameters.
+        f"UPDATE consent_record SET superseded_at = {{}}, superseded_by = CASE id {cases} END "  # noqa: S608
+        f"WHERE id IN ({ids})",
+        at,
+        *[value for pair in pairs for value in pair],
+        *[old_id for old_id, _ in pairs],
+    ).run()
+
+
+async def _insert(rows: list[_NewRow], shared: _Shared) -> None:
+    if get_settings().uses_postgres:
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        await ConsentRecord.raw(
+            _PG_INSERT,
+            shared.household_case,
+            shared.decided_at,
+            shared.source,
+            shared.source_visit,
+            shared.note,
+            shared.recorded_by,
+            shared.recorded_by_organisation,
+            shared.recorded_at,
+            *columns,
+        ).run()
+        return
+    placeholders = ", ".join(
+        "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})" for _ in rows
+    )
+    values: list[Any] = []
+    for new_id, category, kind, decision, superseded_at, superseded_by in rows:
+        values += (
+            new_id,
+            shared.household_case,
+            category,
+            kind,
+            decision,
+            shared.decided_at,
+            shared.source,
+            shared.source_visit,
+            shared.note,
+            shared.recorded_by,
+            shared.recorded_by_organisation,
+            shared.recorded_at,
+            superseded_at,
+            superseded_by,
+        )
+    await ConsentRecord.raw(
+        f"INSERT INTO consent_record ({_COLUMNS}) VALUES {placeholders}",  # noqa: S608
+        *values,
+    ).run()
 
 
 async def record_from_visit(
