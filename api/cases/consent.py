@@ -425,7 +425,7 @@ async def _overview(case_id: uuid.UUID) -> ConsentOverview:
         .run()
     )
     people, organisations = await _references(records)
-    entries = [_entry(row, people, organisations) for row in records]
+    entries = [consent_entry(row, people, organisations) for row in records]
     current = {(e.category, e.recipient_kind): e for e in entries if e.superseded_at is None}
     facts = (await sharing_facts([case_id]))[case_id]
     cells: list[ConsentCell] = []
@@ -490,7 +490,7 @@ async def _references(
     )
 
 
-def _entry(
+def consent_entry(
     row: dict[str, Any],
     people: dict[uuid.UUID, PersonRef],
     organisations: dict[uuid.UUID, OrganisationRef],

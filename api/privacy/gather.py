@@ -15,6 +15,7 @@ import uuid
 from typing import Any
 
 from api.cases import views as case_views
+from api.cases.consent import consent_entry
 from api.cases.schemas import CaseDetail, ConsentEntry
 from api.cases.tables import CaseConflict, ConsentRecord
 from api.covenant.loader import load_covenant
@@ -69,24 +70,7 @@ async def consent_history(case_id: uuid.UUID) -> list[ConsentEntry]:
         organisation_ids={row["recorded_by_organisation"] for row in rows},
         user_ids={row["recorded_by"] for row in rows},
     )
-    return [
-        ConsentEntry(
-            id=row["id"],
-            category=row["category"],
-            recipient_kind=row["recipient_kind"],
-            decision=row["decision"],
-            decided_at=row["decided_at"],
-            source=row["source"],
-            visit_id=row["source_visit"],
-            note=row["note"],
-            recorded_by=refs.person(row["recorded_by"]),
-            recorded_by_organisation=refs.organisation(row["recorded_by_organisation"]),
-            recorded_at=row["recorded_at"],
-            superseded_at=row["superseded_at"],
-            superseded_by=row["superseded_by"],
-        )
-        for row in rows
-    ]
+    return [consent_entry(row, refs.people, refs.organisations) for row in rows]
 
 
 # Visits ----------------------------------------------------------------------------------------
