@@ -25,10 +25,11 @@ from api.jobs.worker import run_forever
 from api.keys import load_keys
 from api.lib.app_shell import app_shell_router
 from api.lib.availability import wait_for_database
-from api.lib.db import engine, prepare_sqlite
+from api.lib.db import engine, prepare_sqlite, start_pool
 from api.lib.openapi import WireSchemas
 from api.lib.problems import EXCEPTION_HANDLERS, require_json_bodies
 from api.lib.security_headers import security_headers
+from api.lib.sqlite_engine import ReusingSQLiteEngine
 from api.notifications.controllers import NotificationController, PushController
 from api.notifications.push import check_configuration as check_push_configuration
 from api.privacy.controllers import AccessExportController
@@ -70,7 +71,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         db = engine()
         if settings.uses_postgres:
             # Started alongside its database (compose, after a crash): wait for it to answer.
-            await wait_for_database(db.start_connection_pool)  # type: ignore[attr-defined]
+            await wait_for_database(start_pool)
         else:
             prepare_sqlite(str(settings.sqlite_path))
         stop = asyncio.Event()
@@ -88,6 +89,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 await worker
             if settings.uses_postgres:
                 await db.close_connection_pool()  # type: ignore[attr-defined]
+            elif isinstance(db, ReusingSQLiteEngine):
+                await db.close_idle()
 
     route_handlers: list[object] = [
         health,

@@ -54,7 +54,7 @@ def cmd_worker(_: argparse.Namespace) -> int:
 
     from api.jobs.worker import run_forever
     from api.lib.availability import wait_for_database
-    from api.lib.db import engine
+    from api.lib.db import engine, start_pool
     from api.settings import get_settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -66,7 +66,7 @@ def cmd_worker(_: argparse.Namespace) -> int:
             loop.add_signal_handler(sig, stop.set)
         db = engine()
         if get_settings().uses_postgres:
-            await wait_for_database(db.start_connection_pool)  # type: ignore[attr-defined]
+            await wait_for_database(start_pool)
         try:
             await run_forever(stop)
         finally:

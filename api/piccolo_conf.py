@@ -7,8 +7,8 @@ from urllib.parse import unquote, urlparse
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
 
+from api.lib.sqlite_engine import ReusingSQLiteEngine
 from api.settings import get_settings
 
 APPS = [
@@ -42,7 +42,7 @@ def make_engine() -> Engine:
         return PostgresEngine(config=postgres_config(settings.database_url))
     settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     # A generous busy timeout: writers queue instead of failing with "database is locked".
-    return SQLiteEngine(path=str(settings.sqlite_path), timeout=30)
+    return ReusingSQLiteEngine(path=str(settings.sqlite_path), timeout=30)
 
 
 DB = make_engine()

@@ -30,13 +30,15 @@ class CommitScope:
     def __init__(self) -> None:
         self.state: dict[str, Any] = {}
         self._callbacks: list[Callable[[], Awaitable[None]]] = []
+        self._last: list[Callable[[], Awaitable[None]]] = []
 
-    def before_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
-        self._callbacks.append(callback)
+    def before_commit(self, callback: Callable[[], Awaitable[None]], *, last: bool = False) -> None:
+        """`last`: after every other callback (the audit chain: its lock is the last taken)."""
+        (self._last if last else self._callbacks).append(callback)
 
     async def run(self) -> None:
-        while self._callbacks:
-            await self._callbacks.pop(0)()
+        while self._callbacks or self._last:
+            await (self._callbacks or self._last).pop(0)()
 
 
 _commit_scope: ContextVar[CommitScope | None] = ContextVar("commit_scope", default=None)
@@ -72,6 +74,21 @@ async def write_transaction() -> AsyncIterator[Any]:
             await scope.run()
         finally:
             _commit_scope.reset(token)
+
+
+async def _keep_session(connection: object) -> None:
+    """No session reset when a connection goes back to the pool.
+
+    asyncpg's default reset sends `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *;
+    RESET ALL` on every release: one more round trip for every query run outside a
+    transaction, a fifth of the API's time under load. Nothing here leaves session state
+    behind: advisory locks are transaction-scoped, there are no LISTENs, cursors or SETs, and
+    asyncpg still rolls back a transaction left open before this is called."""
+
+
+async def start_pool() -> None:
+    """The PostgreSQL connection pool of this process."""
+    await engine().start_connection_pool(reset=_keep_session)  # type: ignore[call-arg]
 
 
 def prepare_sqlite(path: str) -> None:
