@@ -37,6 +37,7 @@ from api.lib.errors import (
     SessionEnded,
     TooManyAttempts,
 )
+from api.lib.prepared import Param, Prepared
 from api.settings import Settings
 
 
@@ -515,12 +516,9 @@ async def _check_device(
         raise SessionEnded(f"The session has ended: {reason}. Log in again.")
 
 
-async def authenticate(ctx: SessionContext, access_token: str) -> Actor:
-    """Who the token's device acts for, read from the database on every request: roles,
-    organisation and the account's state are those of now, not of the token's issue."""
-    at = ctx.clock()
-    claims = tokens.read_access_token(ctx.token_key, access_token, at)
-    row = await (
+# Read on every request: built once (api.lib.prepared).
+_DEVICE_WITH_USER = Prepared(
+    lambda: (
         Device.select(
             *Device.all_columns(),
             Device.user.username,
@@ -531,11 +529,18 @@ async def authenticate(ctx: SessionContext, access_token: str) -> Actor:
             Device.user._.organisation._.name,
             Device.user._.organisation._.kind,
         )
-        .where(Device.id == claims.device_id)
+        .where(Device.id == Param("device_id"))
         .output(load_json=True)
-        .first()
-        .run()
     )
+)
+
+
+async def authenticate(ctx: SessionContext, access_token: str) -> Actor:
+    """Who the token's device acts for, read from the database on every request: roles,
+    organisation and the account's state are those of now, not of the token's issue."""
+    at = ctx.clock()
+    claims = tokens.read_access_token(ctx.token_key, access_token, at)
+    row = await _DEVICE_WITH_USER.first(device_id=claims.device_id)
     if row is None or row["user"] != claims.user_id:
         raise NotAuthenticated("The access token is not valid.")
     await _check_device(ctx, row, row["user.active"], claims.session_generation, at)

@@ -18,6 +18,7 @@ from api.audit.chain import GENESIS, chain_of, row_hash
 from api.audit.tables import AuditCheckpoint, AuditEvent
 from api.lib.actor import Actor
 from api.lib.db import commit_scope, engine, now, write_transaction
+from api.lib.prepared import Param, Prepared
 
 ALLOWED = "allowed"
 REFUSED = "refused"
@@ -66,13 +67,24 @@ async def record(
         pending: list[dict[str, Any]] | None = scope.state.get(_PENDING)
         if pending is None:
             pending = scope.state[_PENDING] = []
-            scope.before_commit(lambda: _append(pending))
+            scope.before_commit(lambda: _append(pending), last=True)
         pending.extend(rows)
     elif engine().current_transaction.get() is not None:
         await _append(rows)  # a transaction not opened by write_transaction: chain now
     else:
         async with write_transaction():
             await _append(rows)
+
+
+# The newest row of a chain, read for every audited change (api.lib.prepared).
+_HEAD = Prepared(
+    lambda: (
+        AuditEvent.select(AuditEvent.seq, AuditEvent.hash)
+        .where(AuditEvent.chain == Param("chain"))
+        .order_by(AuditEvent.seq, ascending=False)
+        .limit(1)
+    )
+)
 
 
 async def _append(rows: list[dict[str, Any]]) -> None:
@@ -88,13 +100,7 @@ async def _append(rows: list[dict[str, Any]]) -> None:
             await AuditEvent.raw(
                 "SELECT pg_advisory_xact_lock({}, hashtext({}))", LOCK_SPACE, chain
             ).run()
-        head = await (
-            AuditEvent.select(AuditEvent.seq, AuditEvent.hash)
-            .where(AuditEvent.chain == chain)
-            .order_by(AuditEvent.seq, ascending=False)
-            .first()
-            .run()
-        )
+        head = await _HEAD.first(chain=chain)
         seq, prev = (head["seq"], head["hash"]) if head else await _start_of(chain)
         for row in chains[chain]:
             seq += 1

@@ -7,6 +7,12 @@ can ask the policy without importing the others.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from functools import partial
+
+from piccolo.columns import Column
+from piccolo.columns.combination import Combinable, Where
+from piccolo.query import Select
 
 from api.accounts.roles import Role
 from api.accounts.tables import UserAccount
@@ -15,28 +21,52 @@ from api.cases.tables import CaseAssignment, CaseParticipant, HouseholdCase
 from api.covenant.policy import CaseFacts, Decision, PersonFacts, get_policy
 from api.lib.actor import Actor
 from api.lib.errors import CaseNotFound, Forbidden
+from api.lib.prepared import Param, Prepared
+
+Match = Callable[[Column], Combinable]
+
+
+def _cases(match: Match) -> Select:
+    return HouseholdCase.select(
+        HouseholdCase.id, HouseholdCase.director_user, HouseholdCase.director_organisation
+    ).where(match(HouseholdCase.id))
+
+
+def _participants(match: Match) -> Select:
+    return CaseParticipant.select(
+        CaseParticipant.household_case, CaseParticipant.organisation
+    ).where(match(CaseParticipant.household_case))
+
+
+def _assignments(match: Match) -> Select:
+    return CaseAssignment.select(CaseAssignment.household_case, CaseAssignment.user).where(
+        match(CaseAssignment.household_case) & CaseAssignment.ended_at.is_null()
+    )
+
+
+def _one_case(column: Column) -> Where:
+    return column == Param("case_id")
+
+
+# One case is what most requests ask about (a visit, a case's page): those queries are built
+# once (api.lib.prepared).
+_ONE_CASE = tuple(
+    Prepared(partial(build, _one_case)) for build in (_cases, _participants, _assignments)
+)
 
 
 async def load_facts(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, CaseFacts]:
     if not case_ids:
         return {}
-    cases = await (
-        HouseholdCase.select(
-            HouseholdCase.id, HouseholdCase.director_user, HouseholdCase.director_organisation
-        )
-        .where(HouseholdCase.id.is_in(case_ids))
-        .run()
-    )
-    participants = await (
-        CaseParticipant.select(CaseParticipant.household_case, CaseParticipant.organisation)
-        .where(CaseParticipant.household_case.is_in(case_ids))
-        .run()
-    )
-    assignments = await (
-        CaseAssignment.select(CaseAssignment.household_case, CaseAssignment.user)
-        .where(CaseAssignment.household_case.is_in(case_ids) & CaseAssignment.ended_at.is_null())
-        .run()
-    )
+    if len(case_ids) == 1:
+        cases, participants, assignments = [
+            await query.run(case_id=case_ids[0]) for query in _ONE_CASE
+        ]
+    else:
+        cases, participants, assignments = [
+            await build(lambda column: column.is_in(case_ids)).run()
+            for build in (_cases, _participants, _assignments)
+        ]
     orgs: dict[uuid.UUID, set[uuid.UUID]] = {row["id"]: set() for row in cases}
     users: dict[uuid.UUID, set[uuid.UUID]] = {row["id"]: set() for row in cases}
     for row in participants:

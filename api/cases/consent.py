@@ -36,8 +36,9 @@ from api.covenant.policy import SharingFacts, get_policy
 from api.lib.actor import Actor
 from api.lib.db import now, write_transaction
 from api.lib.errors import ConsentNotPossible, ConsentPairRepeated, UnknownCode
+from api.lib.prepared import Param, Prepared
 from api.settings import get_settings
-from api.sync.protocol import next_seq
+from api.sync.protocol import number_at_commit
 
 Pair = tuple[str, str]  # (information category, receiving organisation kind)
 GIVEN, REFUSED = "given", "refused"
@@ -89,16 +90,32 @@ async def sharing_facts(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, SharingFac
 
 
 # Recording decisions ---------------------------------------------------------------------------
+# Both run for every visit with consent answers: built once (api.lib.prepared).
+_LOCK_CASE = Prepared(
+    lambda: (
+        HouseholdCase.select(HouseholdCase.id)
+        .where(HouseholdCase.id == Param("case_id"))
+        .lock_rows("UPDATE")
+    )
+)
+_CURRENT = Prepared(
+    lambda: ConsentRecord.select(
+        ConsentRecord.id,
+        ConsentRecord.category,
+        ConsentRecord.recipient_kind,
+        ConsentRecord.decision,
+        ConsentRecord.decided_at,
+    ).where(
+        (ConsentRecord.household_case == Param("case_id")) & ConsentRecord.superseded_at.is_null()
+    )
+)
+
+
 async def _lock_case(case_id: uuid.UUID) -> None:
     """Two recordings for one household queue here instead of both superseding the same row.
     (SQLite's IMMEDIATE write transaction already lets one writer in at a time.)"""
     if get_settings().uses_postgres:
-        await (
-            HouseholdCase.select(HouseholdCase.id)
-            .where(HouseholdCase.id == case_id)
-            .lock_rows("UPDATE")
-            .run()
-        )
+        await _LOCK_CASE.run(case_id=case_id)
 
 
 async def record_decisions(
@@ -123,16 +140,7 @@ async def record_decisions(
         decided_at = decided_at.replace(tzinfo=dt.UTC)
     await _lock_case(case_id)
     current = {
-        (row["category"], row["recipient_kind"]): row
-        for row in await ConsentRecord.select(
-            ConsentRecord.id,
-            ConsentRecord.category,
-            ConsentRecord.recipient_kind,
-            ConsentRecord.decision,
-            ConsentRecord.decided_at,
-        )
-        .where((ConsentRecord.household_case == case_id) & ConsentRecord.superseded_at.is_null())
-        .run()
+        (row["category"], row["recipient_kind"]): row for row in await _CURRENT.run(case_id=case_id)
     }
     at = now()
     superseded: list[tuple[uuid.UUID, uuid.UUID]] = []  # (current record, the one after it)
@@ -185,11 +193,7 @@ async def record_decisions(
     await record_event(actor, case_id, "consent_recorded", data, note)
     # What a device holding the case may see changed: it pulls the case again (a smaller one
     # after a withdrawal). The version stays: consent is no edit of the case's own fields.
-    await (
-        HouseholdCase.update({HouseholdCase.change_seq: await next_seq()})
-        .where(HouseholdCase.id == case_id)
-        .run()
-    )
+    await number_at_commit(HouseholdCase, case_id)
     return len(rows)
 
 

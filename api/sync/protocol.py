@@ -11,8 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import uuid
 from typing import Any
 
+from piccolo.table import Table
+
+from api.lib.db import commit_scope, engine
 from api.lib.errors import InvalidParameter
 from api.sync.tables import SyncCounter
 
@@ -50,6 +54,47 @@ async def next_seq() -> int:
         "UPDATE sync_counter SET value = value + 1 WHERE name = 'changes' RETURNING value"
     ).run()
     return int(rows[0]["value"])
+
+
+_NUMBERED = "sync.numbered"
+
+
+async def number_at_commit(table: type[Table], row_id: uuid.UUID) -> None:
+    """Give the row the transaction's change number just before COMMIT.
+
+    Every row a transaction marks gets the same number, taken once: the counter row's lock is
+    then held only from there to COMMIT, not from the first change on, and one statement
+    (PostgreSQL) numbers them all. Outside a write transaction's scope it numbers at once."""
+    scope = commit_scope()
+    if scope is None:
+        await table.update({table.change_seq: await next_seq()}).where(table.id == row_id).run()  # type: ignore[attr-defined]
+        return
+    pending: dict[type[Table], set[uuid.UUID]] | None = scope.state.get(_NUMBERED)
+    if pending is None:
+        pending = scope.state[_NUMBERED] = {}
+        scope.before_commit(lambda: _number(pending))
+    pending.setdefault(table, set()).add(row_id)
+
+
+async def _number(pending: dict[type[Table], set[uuid.UUID]]) -> None:
+    tables = list(pending)
+    ids = [sorted(pending[table], key=str) for table in tables]
+    if engine().engine_type == "postgres":
+        # Data-modifying CTEs: the counter and every marked row in one round trip. Only table
+        # names from the Table classes are joined in; the ids travel as parameters.
+        updates = [
+            f"UPDATE {table._meta.tablename} SET change_seq = (SELECT value FROM seq) "  # noqa: S608
+            "WHERE id = ANY({}::uuid[])"
+            for table in tables
+        ]
+        ctes = "".join(f", changed_{n} AS ({sql})" for n, sql in enumerate(updates[1:]))
+        counter = "UPDATE sync_counter SET value = value + 1 WHERE name = 'changes' RETURNING value"
+        statement = f"WITH seq AS ({counter}){ctes} {updates[0]}"
+        await SyncCounter.raw(statement, *ids[1:], ids[0]).run()
+        return
+    seq = await next_seq()
+    for table, row_ids in zip(tables, ids, strict=True):
+        await table.update({table.change_seq: seq}).where(table.id.is_in(row_ids)).run()  # type: ignore[attr-defined]
 
 
 async def committed_seq() -> int:

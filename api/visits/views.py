@@ -6,9 +6,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from api.cases.schemas import PersonRef
 from api.cases.tables import HouseholdCase
 from api.cases.views import References
 from api.covenant.policy import VisitFacts
+from api.lib.prepared import Param, Prepared
 from api.reports.tables import VisitReport
 from api.visits.schemas import (
     AttachmentState,
@@ -31,27 +33,31 @@ async def attachments_of(visit_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dic
     rows = await (
         VisitAttachment.select(*ATTACHMENT_COLUMNS)
         .where(VisitAttachment.visit.is_in(visit_ids))
-        .order_by(VisitAttachment.name)
         .run()
     )
-    for row in rows:
+    for row in by_name(rows):
         found[row["visit"]].append(row)
     return found
+
+
+def by_name(files: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Attachments in the order of their names, by code point: the same on both databases
+    whatever their collation, and for a visit answered from memory."""
+    return sorted(files, key=lambda file: file["name"])
 
 
 def missing(attachments: list[dict[str, Any]]) -> list[str]:
     return [row["name"] for row in attachments if row["received_at"] is None]
 
 
+_STORED_VISIT = Prepared(
+    lambda: Visit.select(*VISIT_COLUMNS).where(Visit.id == Param("id")).output(load_json=True)
+)
+
+
 async def stored_visit(visit_id: uuid.UUID) -> dict[str, Any] | None:
     """A visit row without its raw body (the answers as the engine kept them are there)."""
-    return await (
-        Visit.select(*VISIT_COLUMNS)
-        .where(Visit.id == visit_id)
-        .output(load_json=True)
-        .first()
-        .run()
-    )
+    return await _STORED_VISIT.first(id=visit_id)
 
 
 def visit_facts(row: dict[str, Any] | None) -> VisitFacts | None:
@@ -139,45 +145,75 @@ def _review(row: dict[str, Any], people: References) -> ReviewInfo | None:
     )
 
 
+def detail(
+    row: dict[str, Any],
+    files: list[dict[str, Any]],
+    worker: PersonRef,
+    address: str | None,
+    review: ReviewInfo | None,
+    report: ReportInfo | None,
+) -> VisitDetail:
+    """A visit row (and its attachment rows) as the wire shows it."""
+    return VisitDetail(
+        id=row["id"],
+        case_id=row["household_case"],
+        form_key=row["form_key"],
+        form_version=row["form_version"],
+        visited_on=row["visited_on"],
+        finalized_at=row["finalized_at"],
+        received_at=row["received_at"],
+        worker=worker,
+        state=row["state"],
+        body_sha256=row["body_sha256"],
+        attachments=[
+            AttachmentState(
+                name=file["name"],
+                content_type=file["declared_content_type"],
+                size=file["declared_size"],
+                received=file["received_at"] is not None,
+            )
+            for file in files
+        ],
+        missing_attachments=missing(files),
+        complete=not missing(files),
+        replaces=row["replaces"],
+        answers=row["answers"],
+        suggestions=[Suggestion(**item) for item in row["suggestions"]],
+        address=address,
+        review=review,
+        report=report,
+    )
+
+
 async def details(rows: list[dict[str, Any]]) -> list[VisitDetail]:
     loaded = await _load(rows)
     result = []
     for row in rows:
-        files = loaded.files[row["id"]]
         worker = loaded.people.person(row["worker"])
         assert worker is not None
         result.append(
-            VisitDetail(
-                id=row["id"],
-                case_id=row["household_case"],
-                form_key=row["form_key"],
-                form_version=row["form_version"],
-                visited_on=row["visited_on"],
-                finalized_at=row["finalized_at"],
-                received_at=row["received_at"],
-                worker=worker,
-                state=row["state"],
-                body_sha256=row["body_sha256"],
-                attachments=[
-                    AttachmentState(
-                        name=file["name"],
-                        content_type=file["declared_content_type"],
-                        size=file["declared_size"],
-                        received=file["received_at"] is not None,
-                    )
-                    for file in files
-                ],
-                missing_attachments=missing(files),
-                complete=not missing(files),
-                replaces=row["replaces"],
-                answers=row["answers"],
-                suggestions=[Suggestion(**item) for item in row["suggestions"]],
-                address=loaded.addresses.get(row["household_case"]),
-                review=_review(row, loaded.people),
-                report=loaded.reports.get(row["id"]),
+            detail(
+                row,
+                loaded.files[row["id"]],
+                worker,
+                loaded.addresses.get(row["household_case"]),
+                _review(row, loaded.people),
+                loaded.reports.get(row["id"]),
             )
         )
     return result
+
+
+_CASE_ADDRESS = Prepared(
+    lambda: HouseholdCase.select(
+        HouseholdCase.street, HouseholdCase.house_number, HouseholdCase.postcode, HouseholdCase.city
+    ).where(HouseholdCase.id == Param("id"))
+)
+
+
+async def case_address(case_id: uuid.UUID) -> str | None:
+    row = await _CASE_ADDRESS.first(id=case_id)
+    return address_line(row) if row else None
 
 
 async def summaries(rows: list[dict[str, Any]]) -> list[VisitSummary]:

@@ -68,6 +68,21 @@ async def test_resubmitting_an_identical_visit_is_a_duplicate_with_the_same_answ
     assert len(await visit_rows(visit_id)) == 1
 
 
+async def test_the_answer_to_a_new_visit_is_what_reading_it_back_gives(client):
+    # The answer is built from what the request stored (api.visits.services._new_detail); the
+    # tablet keeps it, so it must not differ from the stored visit in any field.
+    headers = await headers_for(client, "fieldworker")
+    case_id, kitchen, _ = await kitchen_table(client, headers)
+    signal = visit_body(case_id)  # no attachments: submitted at once, a draft report pending
+    for body in (kitchen, signal):
+        visit_id = uuid.uuid4()
+        put = await client.put(f"/api/visits/{visit_id}", headers=headers, json=body)
+        assert put.status_code == 201, put.text
+        stored = await client.get(f"/api/visits/{visit_id}", headers=headers)
+        assert put.json()["visit"] == stored.json()
+    assert stored.json()["report"]["state"] == "pending"
+
+
 async def test_two_identical_requests_at_the_same_moment_store_one_visit(client):
     headers = await headers_for(client, "fieldworker")
     _, body, _ = await kitchen_table(client, headers)
