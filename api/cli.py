@@ -233,6 +233,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=host,
         port=port,
         log_level="info",
+        loop="uvloop",
+        http="httptools",
         # The app reads X-Forwarded-For/-Proto itself, and only from KEUKENTAFEL_TRUSTED_PROXIES
         # (login throttling, HSTS). uvicorn's own handling would also believe 127.0.0.1 (or
         # FORWARDED_ALLOW_IPS) and rewrite the client address and scheme before the app sees them.
