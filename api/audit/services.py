@@ -18,7 +18,7 @@ from api.audit.chain import GENESIS, chain_of, row_hash
 from api.audit.tables import AuditCheckpoint, AuditEvent
 from api.lib.actor import Actor
 from api.lib.db import commit_scope, engine, now, write_transaction
-from api.lib.prepared import Param, Prepared
+from api.lib.prepared import Param, Prepared, PreparedInsert
 
 ALLOWED = "allowed"
 REFUSED = "refused"
@@ -76,6 +76,7 @@ async def record(
             await _append(rows)
 
 
+_INSERT = PreparedInsert(AuditEvent)
 # The newest row of a chain, read for every audited change (api.lib.prepared).
 _HEAD = Prepared(
     lambda: (
@@ -106,9 +107,9 @@ async def _append(rows: list[dict[str, Any]]) -> None:
             seq += 1
             row.update(seq=seq, prev_hash=prev)
             prev = row["hash"] = row_hash(row)
-            made.append(AuditEvent(**row))
+            made.append(row)
     rows.clear()
-    await AuditEvent.insert(*made).run()
+    await _INSERT.run(made)
 
 
 async def _start_of(chain: str) -> tuple[int, str]:

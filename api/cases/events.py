@@ -8,20 +8,25 @@ from typing import Any
 from api.cases.tables import CaseEvent
 from api.lib.actor import Actor
 from api.lib.db import now
+from api.lib.prepared import PreparedInsert
+
+_INSERT = PreparedInsert(CaseEvent)
 
 
 async def record_event(
     actor: Actor, case_id: uuid.UUID, kind: str, data: dict[str, Any], note: str = ""
 ) -> None:
-    await CaseEvent.insert(
-        CaseEvent(
-            household_case=case_id,
-            kind=kind,
-            at=now(),
-            actor_user=actor.user_id,
-            actor_organisation=actor.organisation_id,
-            device=actor.device_id,
-            data=data,
-            note=note,
-        )
-    ).run()
+    await _INSERT.run(
+        [
+            {
+                "household_case": case_id,
+                "kind": kind,
+                "at": now(),
+                "actor_user": actor.user_id,
+                "actor_organisation": actor.organisation_id,
+                "device": actor.device_id,
+                "data": data,
+                "note": note,
+            }
+        ]
+    )

@@ -11,10 +11,14 @@ also keeps the statement prepared per connection.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from piccolo.columns import Column
+from piccolo.columns.defaults.base import Default
 from piccolo.query.base import Query
+from piccolo.table import Table
+from piccolo.utils.sql_values import convert_to_sql_value
 
 from api.lib.db import engine
 
@@ -60,6 +64,64 @@ class Prepared:
     async def first(self, **values: Any) -> dict[str, Any] | None:
         rows = await self.run(**values)
         return rows[0] if rows else None
+
+
+CACHED_ROW_COUNTS = 8
+
+
+class PreparedInsert:
+    """Whole rows into a table, as `Table.insert(Table(**row), ...)` would write them (Piccolo's
+    own value conversion, its column defaults), without building a Table instance and the
+    query for every row: that was 0.2-0.5 ms per insert. `if_new`: ON CONFLICT DO NOTHING,
+    and the ids of the rows inserted come back."""
+
+    __slots__ = ("_columns", "_if_new", "_sql", "_table")
+
+    def __init__(self, table: type[Table], *, if_new: bool = False) -> None:
+        self._table = table
+        self._if_new = if_new
+        self._columns: list[Column] = list(table._meta.columns)
+        self._sql: dict[tuple[str, int], str] = {}
+
+    async def run(self, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+        """The rows inserted (with `if_new`: one per new row, each with its id)."""
+        if not rows:
+            return []
+        args = [
+            convert_to_sql_value(
+                row[column._meta.name] if column._meta.name in row else _default(column), column
+            )
+            for row in rows
+            for column in self._columns
+        ]
+        result: list[Any] = await execute(self._statement(len(rows)), args)
+        return result
+
+    def _statement(self, count: int) -> str:
+        engine_type = engine().engine_type
+        key = (engine_type, count)
+        sql = self._sql.get(key)
+        if sql is None:
+            width = len(self._columns)
+            if engine_type == "sqlite":
+                values = ", ".join("(" + ", ".join("?" * width) + ")" for _ in range(count))
+            else:
+                values = ", ".join(
+                    "(" + ", ".join(f"${row * width + n + 1}" for n in range(width)) + ")"
+                    for row in range(count)
+                )
+            names = ", ".join(f'"{column._meta.db_column_name}"' for column in self._columns)
+            conflict = ' ON CONFLICT DO NOTHING RETURNING "id"' if self._if_new else ""
+            # Names come from the Table class; every value is a parameter.
+            sql = f'INSERT INTO "{self._table._meta.tablename}" ({names}) VALUES {values}{conflict}'  # noqa: S608
+            if count <= CACHED_ROW_COUNTS:  # the usual sizes; a long list's statement is not kept
+                self._sql[key] = sql
+        return sql
+
+
+def _default(column: Column) -> Any:
+    default = column.get_default_value()
+    return default.python() if isinstance(default, Default) else default
 
 
 async def execute(sql: str, args: list[Any]) -> Any:

@@ -40,6 +40,7 @@ from api.lib.errors import (
     VisitConflict,
     VisitNotFound,
 )
+from api.lib.prepared import PreparedInsert
 from api.reports.requests import request_report
 from api.reports.tables import report_id
 from api.sync.protocol import body_sha256, next_seq, number_at_commit
@@ -218,6 +219,10 @@ async def _check_replacement(actor: Actor, body: VisitWrite) -> None:
         )
 
 
+_INSERT_VISIT = PreparedInsert(Visit, if_new=True)
+_INSERT_ATTACHMENTS = PreparedInsert(VisitAttachment)
+
+
 async def _insert(
     actor: Actor,
     visit_id: uuid.UUID,
@@ -248,33 +253,30 @@ async def _insert(
         "state": state,
     }
     async with write_transaction():
-        inserted = await (
-            Visit.insert(Visit(**row)).on_conflict(action="DO NOTHING").returning(Visit.id).run()
-        )
-        if not inserted:
+        if not await _INSERT_VISIT.run([row]):
             return None
-        if body.attachments:
-            await VisitAttachment.insert(
-                *[
-                    VisitAttachment(
-                        visit=visit_id,
-                        name=attachment.name,
-                        declared_sha256=attachment.sha256,
-                        declared_content_type=attachment.content_type,
-                        declared_size=attachment.size,
-                    )
-                    for attachment in body.attachments
-                ]
-            ).run()
+        await _INSERT_ATTACHMENTS.run(
+            [
+                {
+                    "visit": visit_id,
+                    "name": attachment.name,
+                    "declared_sha256": attachment.sha256,
+                    "declared_content_type": attachment.content_type,
+                    "declared_size": attachment.size,
+                }
+                for attachment in body.attachments
+            ]
+        )
         if body.replaces is not None:
             replaced = await (
-                Visit.update({Visit.state: "replaced", Visit.change_seq: await next_seq()})
+                Visit.update({Visit.state: "replaced"})
                 .where((Visit.id == body.replaces) & Visit.state.is_in(list(REPLACEABLE)))
                 .returning(Visit.id)
                 .run()
             )
             if not replaced:
                 raise InvalidReplacement("The visit was replaced or approved meanwhile.")
+            await number_at_commit(Visit, body.replaces)
             # What the earlier revision asked and nobody took up yet is taken back; the
             # worker confirms the corrected visit's follow-ups anew.
             await retract_replaced(body.replaces)
@@ -331,12 +333,12 @@ async def _fill_case(
                 **values,
                 HouseholdCase.version: HouseholdCase.version + 1,
                 HouseholdCase.updated_at: now(),
-                HouseholdCase.change_seq: await next_seq(),
             }
         )
         .where(HouseholdCase.id == body.case_id)
         .run()
     )
+    await number_at_commit(HouseholdCase, body.case_id)
 
 
 async def _legal_duty_values(
