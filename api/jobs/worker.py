@@ -19,6 +19,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from piccolo.columns.combination import WhereRaw
+
 from api.jobs.tables import Job
 from api.lib.availability import wait_for_database
 from api.lib.db import now, write_transaction
@@ -34,6 +36,11 @@ _handlers: dict[str, Handler] = {}
 MAX_ATTEMPTS = 8
 # The default lease (KEUKENTAFEL_JOB_LEASE_SECONDS).
 LEASE = dt.timedelta(minutes=5)
+# The rows a claim may take, word for word the condition of the partial index `job_claimable`
+# (jobs migration 2026-11-25T04:00): a database uses a partial index only where it can see that
+# the query implies its condition. SQLite sees it only in the same term with the same literals
+# (bound parameters hide them), and then walks `run_after` past every finished job instead.
+CLAIMABLE = WhereRaw("state IN ('pending', 'running')")
 
 
 class RetryAfter(Exception):
@@ -90,8 +97,9 @@ class Claimed:
 async def claim(clock: Clock = now) -> Claimed | None:
     at = clock()
     lease = dt.timedelta(seconds=get_settings().job_lease_seconds)
-    due = ((Job.state == "pending") & (Job.run_after <= at)) | (
-        (Job.state == "running") & (Job.leased_until < at)
+    due = CLAIMABLE & (
+        ((Job.state == "pending") & (Job.run_after <= at))
+        | ((Job.state == "running") & (Job.leased_until < at))
     )
     async with write_transaction():
         query = Job.select(Job.id).where(due).order_by(Job.run_after).limit(1)

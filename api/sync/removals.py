@@ -7,6 +7,8 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 
+from piccolo.columns.combination import Combinable
+
 from api.lib.db import engine, now
 from api.sync.protocol import next_seq
 from api.sync.tables import SyncRemoval
@@ -47,18 +49,25 @@ async def tell_to_forget(case_id: uuid.UUID, user_ids: Iterable[uuid.UUID]) -> i
     return len(written)
 
 
+def _told(user_id: uuid.UUID, since: int, until: int) -> Combinable:
+    return (
+        (SyncRemoval.user == user_id)
+        & (SyncRemoval.change_seq > since)
+        & (SyncRemoval.change_seq <= until)
+    )
+
+
 async def removed_for(user_id: uuid.UUID, since: int, until: int) -> set[uuid.UUID]:
     """The cases this user's devices must forget, told after `since` and up to `until`."""
     rows = await (
-        SyncRemoval.select(SyncRemoval.household_case)
-        .where(
-            (SyncRemoval.user == user_id)
-            & (SyncRemoval.change_seq > since)
-            & (SyncRemoval.change_seq <= until)
-        )
-        .run()
+        SyncRemoval.select(SyncRemoval.household_case).where(_told(user_id, since, until)).run()
     )
     return {row["household_case"] for row in rows}
+
+
+async def any_removed_for(user_id: uuid.UUID, since: int, until: int) -> bool:
+    """Whether `removed_for` would name a case, without reading them."""
+    return bool(await SyncRemoval.exists().where(_told(user_id, since, until)).run())
 
 
 async def prune(before: dt.datetime) -> int:
