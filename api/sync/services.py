@@ -10,7 +10,7 @@ from piccolo.columns.combination import Combinable
 
 from api.audit import services as audit
 from api.cases import views as case_views
-from api.cases.services import load_facts
+from api.cases.access import load_assigned_facts
 from api.cases.tables import CaseAssignment, HouseholdCase
 from api.covenant.policy import CaseFacts, get_policy
 from api.forms.controllers import form_summaries
@@ -79,7 +79,13 @@ async def _holdings(actor: Actor) -> Holdings:
         target = assigned if row["ended_at"] is None else ended
         case_id = row["household_case"]
         target[case_id] = max(target.get(case_id, 0), row["change_seq"])
-    facts = await load_facts(sorted(assigned))
+    # Read again through a subquery (cheaper than binding every id); an assignment made or
+    # ended between the two reads is left to the next pull.
+    facts = {
+        case_id: case
+        for case_id, case in (await load_assigned_facts(actor.user_id)).items()
+        if case_id in assigned
+    }
     policy = get_policy()
     held = frozenset(
         case_id for case_id, case in facts.items() if policy.may_view_case(actor, case)
