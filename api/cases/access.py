@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from piccolo.columns import Column
-from piccolo.columns.combination import Combinable, Where
+from piccolo.columns.combination import Combinable
 from piccolo.query import Select
 
 from api.accounts.roles import Role
@@ -45,29 +44,59 @@ def _assignments(match: Match) -> Select:
     )
 
 
-def _one_case(column: Column) -> Where:
-    return column == Param("case_id")
-
-
-# One case is what most requests ask about (a visit, a case's page): those queries are built
-# once (api.lib.prepared).
-_ONE_CASE = tuple(
-    Prepared(partial(build, _one_case)) for build in (_cases, _participants, _assignments)
+# One case is what most requests ask about (a visit, a case's page): its facts in one
+# statement, built once (api.lib.prepared); `part` tells the three kinds of row apart.
+_ONE_CASE = Prepared(
+    lambda: HouseholdCase.raw(
+        "SELECT 'case' AS part, director_user AS a, director_organisation AS b "
+        "FROM household_case WHERE id = {} "
+        "UNION ALL SELECT 'organisation', organisation, NULL FROM case_participant "
+        "WHERE household_case = {} "
+        "UNION ALL SELECT 'user', \"user\", NULL FROM case_assignment "
+        "WHERE household_case = {} AND ended_at IS NULL",
+        Param("case_id"),
+        Param("case_id"),
+        Param("case_id"),
+    )
 )
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    # SQLite hands the columns of a compound select back as text.
+    return value if value is None or isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+async def _one_case(case_id: uuid.UUID) -> dict[uuid.UUID, CaseFacts]:
+    rows = await _ONE_CASE.run(case_id=case_id)
+    parts: dict[str, list[dict[str, Any]]] = {"case": [], "organisation": [], "user": []}
+    for row in rows:
+        parts[row["part"]].append(row)
+    return _facts(
+        [
+            {
+                "id": case_id,
+                "director_user": _uuid(row["a"]),
+                "director_organisation": _uuid(row["b"]),
+            }
+            for row in parts["case"]
+        ],
+        [
+            {"household_case": case_id, "organisation": _uuid(row["a"])}
+            for row in parts["organisation"]
+        ],
+        [{"household_case": case_id, "user": _uuid(row["a"])} for row in parts["user"]],
+    )
 
 
 async def load_facts(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, CaseFacts]:
     if not case_ids:
         return {}
     if len(case_ids) == 1:
-        cases, participants, assignments = [
-            await query.run(case_id=case_ids[0]) for query in _ONE_CASE
-        ]
-    else:
-        cases, participants, assignments = [
-            await build(lambda column: column.is_in(case_ids)).run()
-            for build in (_cases, _participants, _assignments)
-        ]
+        return await _one_case(case_ids[0])
+    cases, participants, assignments = [
+        await build(lambda column: column.is_in(case_ids)).run()
+        for build in (_cases, _participants, _assignments)
+    ]
     return _facts(cases, participants, assignments)
 
 

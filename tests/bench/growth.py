@@ -11,6 +11,7 @@ template, so a column added later is filled too. The audit copies go into a chai
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import time
 
@@ -167,6 +168,10 @@ async def seed(database_url: str, count: int) -> None:
             "VACUUM (ANALYZE) visit, job, audit_event, household_case, user_account"
         )
         await connection.execute("CHECKPOINT")
+        # CHECKPOINT hands the pages to the kernel; until it has written them out (gigabytes at
+        # 1M), every COMMIT's WAL flush queues behind that write-back and ingest stalls for
+        # seconds. The server is on this machine, so wait for the disk here.
+        await asyncio.to_thread(os.sync)
     finally:
         await connection.close()
 
