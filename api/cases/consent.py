@@ -95,7 +95,7 @@ _LOCK_CASE = Prepared(
     lambda: (
         HouseholdCase.select(HouseholdCase.id)
         .where(HouseholdCase.id == Param("case_id"))
-        .lock_rows("UPDATE")
+        .lock_rows("NO KEY UPDATE")
     )
 )
 _CURRENT = Prepared(
@@ -113,7 +113,12 @@ _CURRENT = Prepared(
 
 async def _lock_case(case_id: uuid.UUID) -> None:
     """Two recordings for one household queue here instead of both superseding the same row.
-    (SQLite's IMMEDIATE write transaction already lets one writer in at a time.)"""
+    (SQLite's IMMEDIATE write transaction already lets one writer in at a time.)
+
+    NO KEY UPDATE, not UPDATE: a visit or a consent row inserted earlier in the transaction
+    already holds the case's row for KEY SHARE (its foreign key check), and so may another
+    recording's; FOR UPDATE would wait for that one while it waits for us, a deadlock PostgreSQL
+    breaks only after a second, with a 500."""
     if get_settings().uses_postgres:
         await _LOCK_CASE.run(case_id=case_id)
 

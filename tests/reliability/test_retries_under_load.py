@@ -137,3 +137,34 @@ async def test_every_visit_is_stored_once_whatever_the_tablets_repeat(
     assert counts["audited_visits"] == DEVICES * VISITS_PER_DEVICE
     assert counts["audited_twice"] == 0
     assert counts["refusals"] == 0
+
+
+async def test_tablets_sending_visits_for_one_household_at_once_never_wait_on_each_other(
+    postgres_deployment: Deployment,
+):
+    # A visit's row and its consent rows hold the case's row for KEY SHARE (their foreign key
+    # checks), and recording consent queues on that row. Two visits for one household at once
+    # once deadlocked there: PostgreSQL broke it after a second with a 500, and the tablet sent
+    # again. No answer may be a 5xx, so no tablet resends.
+    deployment = postgres_deployment
+    deployment.add_server()
+    async with contextlib.AsyncExitStack() as stack:
+        fleet = [
+            await stack.enter_async_context(
+                Tablet(f"household tablet {index}", deployment.url(), random.Random(index))
+            )
+            for index in range(10)
+        ]
+        case_id = await fleet[0].open_case()
+
+        async def send(tablet: Tablet) -> list[uuid.UUID]:
+            sent = [uuid.uuid4() for _ in range(10)]
+            for visit_id in sent:
+                await tablet.upload_visit(visit_id, kitchen_table_visit(case_id)[0])
+            return sent
+
+        sent = [visit_id for ids in await asyncio.gather(*map(send, fleet)) for visit_id in ids]
+    assert [tablet.unexpected for tablet in fleet] == [[]] * len(fleet)
+    assert [tablet.resends for tablet in fleet] == [0] * len(fleet)
+    counts = await stored_counts(deployment.database_url, sent)
+    assert counts["visits"] == counts["audited_visits"] == len(sent) == 100
