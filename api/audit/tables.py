@@ -59,3 +59,14 @@ class AuditCheckpoint(Table, tablename="audit_checkpoint"):
     last_hash = Varchar(length=64)
     removed = BigInt(default=0)
     cut_before = Timestamptz()
+
+
+class AuditChainHead(Table, tablename="audit_chain_head"):
+    """The newest row of each chain: what the next row follows. Appending locks the chain's
+    head row, reads it and moves it in the same transaction as the rows it appends, so the
+    lock and the read are one statement. Only a convenience for writing: the check walks the
+    rows themselves, and a head that disagrees with them shows as a break at the next row."""
+
+    chain = Varchar(length=40, primary_key=True)
+    seq = BigInt(default=0)
+    hash = Varchar(length=64)

@@ -6,9 +6,10 @@ import asyncio
 import datetime as dt
 import sqlite3
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from piccolo.engine import engine_finder
@@ -23,24 +24,67 @@ def engine() -> Engine:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """A write to make before COMMIT that may ride along as a WITH clause of the transaction's
+    last statement (PostgreSQL) instead of costing a round trip of its own. `sql` is one
+    data-modifying statement with RETURNING and `{}` where its `args` go; `name` is its name
+    in the WITH clause, unique in the transaction."""
+
+    name: str
+    sql: str
+    args: tuple[Any, ...]
+
+
 class CommitScope:
     """What a write transaction does last, just before COMMIT: `state` for modules to gather
     rows in, `before_commit` callbacks run in order. The audit trail appends its hash-chained
     rows here, so its per-chain lock is the last lock a transaction takes (no lock-order
-    deadlock with the rows the service changed)."""
+    deadlock with the rows the service changed).
+
+    Locks held from here to COMMIT serialise every transaction that needs them, and each round
+    trip in that stretch waits for a turn of a busy event loop: so a callback may `carry` its
+    write instead, and the next statement built with `with_carried` takes it along."""
 
     def __init__(self) -> None:
         self.state: dict[str, Any] = {}
         self._callbacks: list[Callable[[], Awaitable[None]]] = []
         self._last: list[Callable[[], Awaitable[None]]] = []
+        self._carried: list[Carried] = []
 
     def before_commit(self, callback: Callable[[], Awaitable[None]], *, last: bool = False) -> None:
         """`last`: after every other callback (the audit chain: its lock is the last taken)."""
         (self._last if last else self._callbacks).append(callback)
 
+    def carry(self, write: Carried) -> None:
+        self._carried.append(write)
+
+    def with_carried(self, sql: str, args: Sequence[Any]) -> tuple[str, list[Any]]:
+        """`sql` (one statement, `{}` placeholders, `{carried}` once where a condition may
+        stand) with the carried writes in front, numbered `$1`...: the writes run to the end
+        before the statement reads a row (a one-time filter counts what they returned), so
+        their locks come before the statement's own, as if they had run first."""
+        carried, self._carried = self._carried, []
+        # Names are the callers' constants; values travel as parameters.
+        gate = " + ".join(f"(SELECT count(*) FROM {write.name})" for write in carried)  # noqa: S608
+        text = sql.replace("{carried}", f"{gate} >= 0" if carried else "TRUE")
+        if carried:
+            text = "WITH " + ", ".join(f"{w.name} AS ({w.sql})" for w in carried) + " " + text
+        return numbered(text, [value for write in carried for value in write.args] + list(args))
+
     async def run(self) -> None:
         while self._callbacks or self._last:
             await (self._callbacks or self._last).pop(0)()
+        if self._carried:  # nothing took them along
+            await execute(*self.with_carried("SELECT 1 WHERE {carried}", ()))
+
+
+def numbered(sql: str, args: Sequence[Any]) -> tuple[str, list[Any]]:
+    """PostgreSQL's `$1`, `$2`... for the `{}` placeholders of `sql`, in order."""
+    parts = sql.split("{}")
+    if len(parts) != len(args) + 1:
+        raise ValueError("placeholders and values do not match")
+    return parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], 1)), list(args)
 
 
 _commit_scope: ContextVar[CommitScope | None] = ContextVar("commit_scope", default=None)
@@ -118,6 +162,22 @@ async def _keep_session(connection: object) -> None:
 async def start_pool() -> None:
     """The PostgreSQL connection pool of this process."""
     await engine().start_connection_pool(reset=_keep_session)  # type: ignore[call-arg]
+
+
+async def execute(sql: str, args: list[Any]) -> Any:
+    """Run compiled SQL where Piccolo would: in the current transaction, else on a pooled
+    connection (PostgreSQL) or an idle one (SQLite, api.lib.sqlite_engine)."""
+    db: Any = engine()
+    transaction = db.current_transaction.get()
+    if db.engine_type == "postgres":
+        if transaction is not None:
+            return await transaction.connection.fetch(sql, *args)
+        if db.pool is not None:
+            return await db._run_in_pool(sql, args)
+        return await db._run_in_new_connection(sql, args)  # a command without a pool
+    if transaction is not None:
+        return await db._run_in_existing_connection(transaction.connection, sql, args)
+    return await db._run_in_new_connection(sql, args)
 
 
 def prepare_sqlite(path: str) -> None:

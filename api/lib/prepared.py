@@ -20,7 +20,7 @@ from piccolo.query.base import Query
 from piccolo.table import Table
 from piccolo.utils.sql_values import convert_to_sql_value
 
-from api.lib.db import engine
+from api.lib.db import engine, execute
 
 
 class Param:
@@ -122,19 +122,3 @@ class PreparedInsert:
 def _default(column: Column) -> Any:
     default = column.get_default_value()
     return default.python() if isinstance(default, Default) else default
-
-
-async def execute(sql: str, args: list[Any]) -> Any:
-    """Run compiled SQL where Piccolo would: in the current transaction, else on a pooled
-    connection (PostgreSQL) or an idle one (SQLite, api.lib.sqlite_engine)."""
-    db: Any = engine()
-    transaction = db.current_transaction.get()
-    if db.engine_type == "postgres":
-        if transaction is not None:
-            return await transaction.connection.fetch(sql, *args)
-        if db.pool is not None:
-            return await db._run_in_pool(sql, args)
-        return await db._run_in_new_connection(sql, args)  # a command without a pool
-    if transaction is not None:
-        return await db._run_in_existing_connection(transaction.connection, sql, args)
-    return await db._run_in_new_connection(sql, args)

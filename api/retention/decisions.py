@@ -132,6 +132,7 @@ DECISIONS: dict[str, Decision] = {
         Rule.KEPT, "chain positions and hashes of each hourly check; no personal data"
     ),
     "audit_checkpoint": Decision(Rule.KEPT, "where a chain was cut: positions and one hash"),
+    "audit_chain_head": Decision(Rule.KEPT, "each chain's newest position and hash"),
     # retention
     "case_statistic": Decision(
         Rule.KEPT,

@@ -16,7 +16,7 @@ from typing import Any
 
 from piccolo.table import Table
 
-from api.lib.db import commit_scope, engine
+from api.lib.db import Carried, CommitScope, commit_scope, engine
 from api.lib.errors import InvalidParameter
 from api.sync.tables import SyncCounter
 
@@ -48,11 +48,13 @@ def decode_cursor(cursor: str | None) -> int:
     return int(match.group(1))
 
 
+_INCREMENT = "UPDATE sync_counter SET value = value + 1 WHERE name = 'changes' RETURNING value"
+_COUNTER = "sync_counter_next"
+
+
 async def next_seq() -> int:
     """Take the next change number; call inside the write transaction, near its end."""
-    rows = await SyncCounter.raw(
-        "UPDATE sync_counter SET value = value + 1 WHERE name = 'changes' RETURNING value"
-    ).run()
+    rows = await SyncCounter.raw(_INCREMENT).run()
     return int(rows[0]["value"])
 
 
@@ -63,8 +65,9 @@ async def number_at_commit(table: type[Table], row_id: uuid.UUID) -> None:
     """Give the row the transaction's change number just before COMMIT.
 
     Every row a transaction marks gets the same number, taken once: the counter row's lock is
-    then held only from there to COMMIT, not from the first change on, and one statement
-    (PostgreSQL) numbers them all. Outside a write transaction's scope it numbers at once."""
+    then held only from there to COMMIT, not from the first change on, and on PostgreSQL no
+    statement of its own numbers them all: the transaction's last statement carries it
+    (api.lib.db.CommitScope). Outside a write transaction's scope it numbers at once."""
     scope = commit_scope()
     if scope is None:
         await table.update({table.change_seq: await next_seq()}).where(table.id == row_id).run()  # type: ignore[attr-defined]
@@ -72,25 +75,27 @@ async def number_at_commit(table: type[Table], row_id: uuid.UUID) -> None:
     pending: dict[type[Table], set[uuid.UUID]] | None = scope.state.get(_NUMBERED)
     if pending is None:
         pending = scope.state[_NUMBERED] = {}
-        scope.before_commit(lambda: _number(pending))
+        scope.before_commit(lambda: _number(scope, pending))
     pending.setdefault(table, set()).add(row_id)
 
 
-async def _number(pending: dict[type[Table], set[uuid.UUID]]) -> None:
+async def _number(scope: CommitScope, pending: dict[type[Table], set[uuid.UUID]]) -> None:
     tables = list(pending)
     ids = [sorted(pending[table], key=str) for table in tables]
     if engine().engine_type == "postgres":
-        # Data-modifying CTEs: the counter and every marked row in one round trip. Only table
-        # names from the Table classes are joined in; the ids travel as parameters.
-        updates = [
-            f"UPDATE {table._meta.tablename} SET change_seq = (SELECT value FROM seq) "  # noqa: S608
-            "WHERE id = ANY({}::uuid[])"
-            for table in tables
-        ]
-        ctes = "".join(f", changed_{n} AS ({sql})" for n, sql in enumerate(updates[1:]))
-        counter = "UPDATE sync_counter SET value = value + 1 WHERE name = 'changes' RETURNING value"
-        statement = f"WITH seq AS ({counter}){ctes} {updates[0]}"
-        await SyncCounter.raw(statement, *ids[1:], ids[0]).run()
+        # Data-modifying CTEs: the counter and every marked row, carried by the transaction's
+        # last statement (the audit chain's, api.audit.services) or run alone just before
+        # COMMIT. Only table names from the Table classes are joined in; ids are parameters.
+        scope.carry(Carried(_COUNTER, _INCREMENT, ()))
+        for n, (table, row_ids) in enumerate(zip(tables, ids, strict=True)):
+            scope.carry(
+                Carried(
+                    f"sync_numbered_{n}",
+                    f"UPDATE {table._meta.tablename} SET change_seq = "  # noqa: S608
+                    f"(SELECT value FROM {_COUNTER}) WHERE id = ANY({{}}::uuid[]) RETURNING id",
+                    (row_ids,),
+                )
+            )
         return
     seq = await next_seq()
     for table, row_ids in zip(tables, ids, strict=True):

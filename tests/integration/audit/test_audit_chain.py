@@ -294,6 +294,50 @@ async def test_the_newest_rows_deleted_are_found_against_the_last_check(client):
     assert (await check(client, organisation_id))["ok"]
 
 
+async def test_the_newest_row_deleted_is_found_once_the_chain_moves_on(client):
+    """The chain's head row remembers the newest hash: a row appended after the newest was
+    deleted follows the deleted one, so the gap shows even without an earlier check."""
+    organisation_id, rows = await fresh_chain(client)
+    await as_attacker("DELETE FROM audit_event WHERE id = $1", rows[-1]["id"])
+    try:
+        await in_app(client, _record_one, uuid.UUID(organisation_id), "after the deletion")
+        after = await chain_rows(organisation_id)
+        assert after[-1]["seq"] == rows[-1]["seq"] + 1
+        assert after[-1]["prev_hash"] == rows[-1]["hash"]
+        walk = Walk(organisation_id)
+        walk.feed(after)
+        found = walk.finish()
+        assert found is not None and (found.seq, found.row_id) == (rows[-1]["seq"], None)
+        assert "missing" in found.problem
+    finally:
+        await put_back(rows[-1])
+    assert (await check(client, organisation_id))["ok"]
+
+
+async def _record_one(chain_id: uuid.UUID, object_id: str) -> None:
+    from api.audit import services as audit
+
+    await audit.record(None, "read", "case", [object_id], organisation_id=chain_id)
+
+
+async def test_a_chain_without_a_head_row_goes_on_from_its_newest_row(client):
+    """A trail written before heads were kept (or loaded in bulk) has chains without a head
+    row: the first append makes one from the newest row, and the chain stays one chain."""
+    from api.audit.tables import AuditChainHead
+
+    organisation_id, rows = await fresh_chain(client)
+    await AuditChainHead.delete().where(AuditChainHead.chain == organisation_id).run(in_pool=False)
+    await in_app(client, _append_at_once, uuid.UUID(organisation_id), 6)
+    after = await chain_rows(organisation_id)
+    assert len(after) == len(rows) + 9  # 3 transactions of two rows, 3 appends of one
+    linked(after, organisation_id)
+    head = await (
+        AuditChainHead.select().where(AuditChainHead.chain == organisation_id).first()
+    ).run(in_pool=False)
+    assert (head["seq"], head["hash"]) == (after[-1]["seq"], after[-1]["hash"])
+    assert (await check(client, organisation_id))["ok"]
+
+
 async def test_a_forged_row_and_a_reordering_are_found(client):
     organisation_id, rows = await fresh_chain(client)
     # Two rows swap places (their numbers), as if one happened before the other.

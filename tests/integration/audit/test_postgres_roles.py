@@ -69,13 +69,21 @@ async def test_the_app_role_appends_but_cannot_change_or_delete_audit_rows(app_r
         assert not await connection.fetchval(
             "SELECT rolsuper FROM pg_roles WHERE rolname = $1", app_role
         )
-        # What the application does on every write: lock the chain, read its head, append.
+        # What the application does on every write: lock the chain's head and read it, append,
+        # move the head (and, for a chain new to heads, take the chain's advisory lock).
         # Rolled back: a row chained by hand has no place in the trail.
         transaction = connection.transaction()
         await transaction.start()
         await connection.execute("SELECT pg_advisory_xact_lock(7513, hashtext('role-test'))")
+        await connection.execute(
+            "INSERT INTO audit_chain_head (chain, seq, hash) VALUES ('role-test', 0, '') "
+            "ON CONFLICT DO NOTHING"
+        )
         await connection.fetchrow(
-            "SELECT seq, hash FROM audit_event WHERE chain = 'role-test' ORDER BY seq DESC LIMIT 1"
+            "SELECT seq, hash FROM audit_chain_head WHERE chain = 'role-test' FOR UPDATE"
+        )
+        await connection.execute(
+            "UPDATE audit_chain_head SET seq = 1, hash = 'x' WHERE chain = 'role-test'"
         )
         inserted = await connection.fetchval(
             "INSERT INTO audit_event (id, at, action, object_type, object_id, outcome, detail, "
