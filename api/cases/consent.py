@@ -133,6 +133,7 @@ async def record_decisions(
     visit_id: uuid.UUID | None = None,
     note: str = "",
     skip_unchanged: bool = False,
+    case_locked: bool = False,
 ) -> int:
     """Record decisions inside the caller's write transaction; the number recorded.
 
@@ -140,10 +141,12 @@ async def record_decisions(
     synced after a later call was recorded) joins the history as superseded at once, so it
     cannot undo what the household decided after it. `skip_unchanged` leaves out a decision that
     repeats the current one: a resent phone or letter record is then not a second entry.
+    `case_locked`: the caller's transaction took the case's lock already (a visit's insert).
     """
     if decided_at.tzinfo is None:
         decided_at = decided_at.replace(tzinfo=dt.UTC)
-    await _lock_case(case_id)
+    if not case_locked:
+        await _lock_case(case_id)
     current = {
         (row["category"], row["recipient_kind"]): row for row in await _CURRENT.run(case_id=case_id)
     }
@@ -315,6 +318,8 @@ async def record_from_visit(
     grids: list[Mapping[str, Mapping[str, str]]],
     finalized_at: dt.datetime,
     replaces: uuid.UUID | None,
+    *,
+    case_locked: bool = False,
 ) -> int:
     """A received visit's consent answers (category -> kind -> given|refused) become records,
     inside the visit's transaction; the resident signed them with the visit.
@@ -349,7 +354,13 @@ async def record_from_visit(
         finalized_at if finalized_at.tzinfo else finalized_at.replace(tzinfo=dt.UTC), now()
     )
     count = await record_decisions(
-        actor, case_id, decisions, source="visit", decided_at=decided_at, visit_id=visit_id
+        actor,
+        case_id,
+        decisions,
+        source="visit",
+        decided_at=decided_at,
+        visit_id=visit_id,
+        case_locked=case_locked,
     )
     if count:
         await audit.record(actor, "consent", "case", [case_id], detail=f"visit {visit_id}")

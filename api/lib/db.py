@@ -29,7 +29,7 @@ class Carried:
     """A write to make before COMMIT that may ride along as a WITH clause of the transaction's
     last statement (PostgreSQL) instead of costing a round trip of its own. `sql` is one
     data-modifying statement with RETURNING and `{}` where its `args` go; `name` is its name
-    in the WITH clause, unique in the transaction."""
+    in the WITH clause."""
 
     name: str
     sql: str
@@ -51,13 +51,17 @@ class CommitScope:
         self._callbacks: list[Callable[[], Awaitable[None]]] = []
         self._last: list[Callable[[], Awaitable[None]]] = []
         self._carried: list[Carried] = []
+        self._carried_count = 0
 
     def before_commit(self, callback: Callable[[], Awaitable[None]], *, last: bool = False) -> None:
         """`last`: after every other callback (the audit chain: its lock is the last taken)."""
         (self._last if last else self._callbacks).append(callback)
 
-    def carry(self, write: Carried) -> None:
-        self._carried.append(write)
+    def carry(self, sql: str, args: Sequence[Any] = (), *, name: str | None = None) -> None:
+        """Carry a write (see `Carried`); `name` only where another carried write refers to
+        it, else one is made up."""
+        self._carried_count += 1
+        self._carried.append(Carried(name or f"carried_{self._carried_count}", sql, tuple(args)))
 
     def with_carried(self, sql: str, args: Sequence[Any]) -> tuple[str, list[Any]]:
         """`sql` (one statement, `{}` placeholders, `{carried}` once where a condition may

@@ -16,7 +16,7 @@ from typing import Any
 
 from piccolo.table import Table
 
-from api.lib.db import Carried, CommitScope, commit_scope, engine
+from api.lib.db import CommitScope, commit_scope, engine
 from api.lib.errors import InvalidParameter
 from api.sync.tables import SyncCounter
 
@@ -86,15 +86,12 @@ async def _number(scope: CommitScope, pending: dict[type[Table], set[uuid.UUID]]
         # Data-modifying CTEs: the counter and every marked row, carried by the transaction's
         # last statement (the audit chain's, api.audit.services) or run alone just before
         # COMMIT. Only table names from the Table classes are joined in; ids are parameters.
-        scope.carry(Carried(_COUNTER, _INCREMENT, ()))
-        for n, (table, row_ids) in enumerate(zip(tables, ids, strict=True)):
+        scope.carry(_INCREMENT, name=_COUNTER)
+        for table, row_ids in zip(tables, ids, strict=True):
             scope.carry(
-                Carried(
-                    f"sync_numbered_{n}",
-                    f"UPDATE {table._meta.tablename} SET change_seq = "  # noqa: S608
-                    f"(SELECT value FROM {_COUNTER}) WHERE id = ANY({{}}::uuid[]) RETURNING id",
-                    (row_ids,),
-                )
+                f"UPDATE {table._meta.tablename} SET change_seq = "  # noqa: S608
+                f"(SELECT value FROM {_COUNTER}) WHERE id = ANY({{}}::uuid[]) RETURNING id",
+                (row_ids,),
             )
         return
     seq = await next_seq()

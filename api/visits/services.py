@@ -32,6 +32,7 @@ from api.lib.errors import (
     AttachmentQuota,
     AttachmentsMismatch,
     CaseNotFound,
+    DomainError,
     Forbidden,
     InvalidAnswers,
     InvalidReplacement,
@@ -40,11 +41,10 @@ from api.lib.errors import (
     VisitConflict,
     VisitNotFound,
 )
-from api.lib.prepared import PreparedInsert
 from api.reports.requests import request_report
 from api.reports.tables import report_id
 from api.sync.protocol import body_sha256, next_seq, number_at_commit
-from api.visits import images, views
+from api.visits import images, rows, views
 from api.visits.schemas import (
     MAX_VISIT_ATTACHMENT_BYTES,
     AttachmentReceipt,
@@ -72,15 +72,52 @@ async def _replay(actor: Actor, row: dict[str, Any], digest: str) -> VisitDetail
     return (await views.details([row]))[0]
 
 
+# What a stored visit's own PUT may meet when sent again later: the case moved on, the form
+# was withdrawn, the replaced visit is replaced (by it). The stored visit answers instead.
+_STALE_ON_RETRY = (
+    UnknownForm,
+    InvalidAnswers,
+    AttachmentsMismatch,
+    AttachmentQuota,
+    InvalidReplacement,
+)
+
+
 async def record_visit(
     actor: Actor, visit_id: uuid.UUID, body: VisitWrite
 ) -> tuple[VisitDetail, bool]:
-    """Store a finalized visit; True when it is new, False for a duplicate."""
+    """Store a finalized visit; True when it is new, False for a duplicate.
+
+    A new visit is the usual case, so nothing is read to look for a stored one first: the
+    insert finds it (ON CONFLICT), and so does every refusal on the way, before it is said."""
     digest = body_sha256(msgspec.to_builtins(body))
-    existing = await views.stored_visit(visit_id)
-    if existing is not None:
-        return await _replay(actor, existing, digest), False
-    await _may_record(actor, body.case_id)
+    refusal = await _may_record(actor, body.case_id)
+    if refusal is not None:
+        stored = await views.stored_visit(visit_id)
+        if stored is not None:
+            return await _replay(actor, stored, digest), False
+        error, reason = refusal
+        await audit.record_refusal(actor, "create", "visit", body.case_id, reason)
+        raise error
+    try:
+        form, outcome, suggestions = await _checked(actor, body)
+    except _STALE_ON_RETRY:
+        stored = await views.stored_visit(visit_id)
+        if stored is not None:
+            return await _replay(actor, stored, digest), False
+        raise
+    stored_now = await _insert(actor, visit_id, body, digest, outcome, suggestions, form)
+    if stored_now is None:
+        # Stored already: sent before, or by another request with this id at the same moment.
+        stored = await views.stored_visit(visit_id)
+        assert stored is not None
+        return await _replay(actor, stored, digest), False
+    row, address = stored_now
+    return _new_detail(actor, row, body, address), True
+
+
+async def _checked(actor: Actor, body: VisitWrite) -> tuple[Form, Outcome, list[dict[str, Any]]]:
+    """The form, the answers checked against it, and the follow-ups it suggests."""
     form = get_registry().get(body.form_key, body.form_version)
     if form is None:
         raise UnknownForm(f"There is no published form {body.form_key!r} v{body.form_version}.")
@@ -111,14 +148,7 @@ async def record_visit(
         }
         for suggestion in suggestions_for(form, outcome, today=body.visited_on)
     ]
-    address = await views.case_address(body.case_id)
-    row = await _insert(actor, visit_id, body, digest, outcome, suggestions, form)
-    if row is None:
-        # Another request with this id committed first (both arrived at once).
-        stored = await views.stored_visit(visit_id)
-        assert stored is not None
-        return await _replay(actor, stored, digest), False
-    return _new_detail(actor, row, body, address), True
+    return form, outcome, suggestions
 
 
 def _new_detail(
@@ -152,17 +182,18 @@ def _new_detail(
     return views.detail(row, views.by_name(files), worker, address, None, draft)
 
 
-async def _may_record(actor: Actor, case_id: uuid.UUID) -> None:
+async def _may_record(actor: Actor, case_id: uuid.UUID) -> tuple[DomainError, str] | None:
+    """The error and the reason (not yet audited) when this actor may not record a visit of
+    this case; None when they may. A case they may not see is not said to exist."""
     facts = (await load_facts([case_id])).get(case_id)
     policy = get_policy()
-    if facts is None or not policy.may_view_case(actor, facts):
-        reason = "no such case" if facts is None else policy.may_view_case(actor, facts).reason
-        await audit.record_refusal(actor, "create", "visit", case_id, reason)
-        raise CaseNotFound()
+    if facts is None:
+        return CaseNotFound(), "no such case"
+    viewing = policy.may_view_case(actor, facts)
+    if not viewing:
+        return CaseNotFound(), viewing.reason
     decision: Decision = policy.may_record_visit(actor, facts)
-    if not decision:
-        await audit.record_refusal(actor, "create", "visit", case_id, decision.reason)
-        raise Forbidden(decision.reason)
+    return None if decision else (Forbidden(decision.reason), decision.reason)
 
 
 def _used_attachments(form: Form, answers: dict[str, Any]) -> list[str]:
@@ -219,10 +250,6 @@ async def _check_replacement(actor: Actor, body: VisitWrite) -> None:
         )
 
 
-_INSERT_VISIT = PreparedInsert(Visit, if_new=True)
-_INSERT_ATTACHMENTS = PreparedInsert(VisitAttachment)
-
-
 async def _insert(
     actor: Actor,
     visit_id: uuid.UUID,
@@ -231,8 +258,8 @@ async def _insert(
     outcome: Outcome,
     suggestions: list[dict[str, Any]],
     form: Form,
-) -> dict[str, Any] | None:
-    """The stored row, or None when another request stored this id first."""
+) -> tuple[dict[str, Any], str | None] | None:
+    """The stored row and the case's address, or None when this id was stored already."""
     state: VisitState = "awaiting_attachments" if body.attachments else "submitted"
     row = {
         "id": visit_id,
@@ -252,21 +279,25 @@ async def _insert(
         "replaces": body.replaces,
         "state": state,
     }
+    files = [
+        {
+            "id": uuid.uuid4(),
+            "name": attachment.name,
+            "declared_sha256": attachment.sha256,
+            "declared_content_type": attachment.content_type,
+            "declared_size": attachment.size,
+        }
+        for attachment in body.attachments
+    ]
+    consent_grids = [
+        outcome.answers[code]
+        for code, question in form.questions.items()
+        if question.type == "consent" and code in outcome.answers
+    ]
     async with write_transaction():
-        if not await _INSERT_VISIT.run([row]):
+        inserted = await rows.insert_visit(row, files, lock_case=bool(consent_grids))
+        if inserted is None:
             return None
-        await _INSERT_ATTACHMENTS.run(
-            [
-                {
-                    "visit": visit_id,
-                    "name": attachment.name,
-                    "declared_sha256": attachment.sha256,
-                    "declared_content_type": attachment.content_type,
-                    "declared_size": attachment.size,
-                }
-                for attachment in body.attachments
-            ]
-        )
         if body.replaces is not None:
             replaced = await (
                 Visit.update({Visit.state: "replaced"})
@@ -285,19 +316,16 @@ async def _insert(
             actor,
             body.case_id,
             visit_id,
-            [
-                outcome.answers[code]
-                for code, question in form.questions.items()
-                if question.type == "consent" and code in outcome.answers
-            ],
+            consent_grids,
             body.finalized_at,
             body.replaces,
+            case_locked=inserted.case_locked,
         )
         if state == "submitted":
             await request_report(visit_id, actor.organisation_id, digest, "draft")
         await audit.record(actor, "create", "visit", [visit_id], detail=body.form_key)
         await number_at_commit(Visit, visit_id)
-    return row
+    return row, inserted.address
 
 
 async def _fill_case(

@@ -10,6 +10,7 @@ from PIL import Image
 
 from tests.helpers import (
     audit_rows,
+    demo_user_id,
     example_answers,
     headers_for,
     kitchen_table_files,
@@ -93,6 +94,31 @@ async def test_two_identical_requests_at_the_same_moment_store_one_visit(client)
     assert sorted(r.status_code for r in responses) == [200, 200, 200, 201]
     assert len({r.json()["visit"]["body_sha256"] for r in responses}) == 1
     assert len(await visit_rows(visit_id)) == 1
+
+
+async def test_a_visit_sent_again_after_its_worker_left_the_case_is_still_a_duplicate(client):
+    """A tablet that lost the answer sends again, perhaps after a supervisor took the worker
+    off the case: the stored visit answers, and nothing is refused or audited as refused."""
+    headers = await headers_for(client, "fieldworker")
+    case_id, body, _ = await kitchen_table(client, headers)
+    visit_id = uuid.uuid4()
+    first = await client.put(f"/api/visits/{visit_id}", headers=headers, json=body)
+    assert first.status_code == 201
+    supervisor = await headers_for(client, "supervisor")
+    unassign = await client.post(
+        f"/api/cases/{case_id}/assignments",
+        headers=supervisor,
+        json={"user_id": str(demo_user_id("fieldworker")), "assigned": False},
+    )
+    assert unassign.status_code == 200
+    again = await client.put(f"/api/visits/{visit_id}", headers=headers, json=body)
+    assert (again.status_code, again.json()["outcome"]) == (200, "duplicate")
+    assert again.json()["visit"] == first.json()["visit"]
+    # A new visit is refused now, and that refusal is the only one.
+    refused = await client.put(f"/api/visits/{uuid.uuid4()}", headers=headers, json=body)
+    assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
+    refusals = await audit_rows(object_type="visit", outcome="refused", object_id=str(case_id))
+    assert [row["detail"] for row in refusals] == ["not assigned to the case"]
 
 
 async def test_a_different_body_under_a_stored_id_is_a_conflict_and_changes_nothing(client):
@@ -290,6 +316,12 @@ async def test_a_correction_replaces_the_visit_it_names_once(client):
     assert old["state"] == "replaced"
     twice = await client.put(f"/api/visits/{uuid.uuid4()}", headers=headers, json=correction)
     assert (twice.status_code, twice.json()["code"]) == (422, "invalid_replacement")
+    # The correction itself sent again (its answer lost) is the stored correction.
+    resent = await client.put(
+        f"/api/visits/{response.json()['visit']['id']}", headers=headers, json=correction
+    )
+    assert (resent.status_code, resent.json()["outcome"]) == (200, "duplicate")
+    assert resent.json()["visit"] == response.json()["visit"]
 
 
 async def test_the_signal_form_fills_the_cases_signal(client):
