@@ -34,7 +34,7 @@ from api.cases.tables import ConsentRecord, HouseholdCase
 from api.covenant.loader import Basis
 from api.covenant.policy import SharingFacts, get_policy
 from api.lib.actor import Actor
-from api.lib.db import now, write_transaction
+from api.lib.db import after, commit_scope, now, write_transaction
 from api.lib.errors import ConsentNotPossible, ConsentPairRepeated, UnknownCode
 from api.lib.prepared import Param, Prepared
 from api.settings import get_settings
@@ -177,8 +177,9 @@ async def record_decisions(
         return 0
     # The current records step aside before their successors arrive: at most one current
     # decision per pair (the unique index consent_record_current_once).
-    await _supersede(superseded, at)
-    await _insert(
+    await _write(
+        superseded,
+        at,
         rows,
         _Shared(
             household_case=case_id,
@@ -248,8 +249,31 @@ _PG_INSERT = (
 )
 
 
+async def _write(
+    superseded: list[tuple[uuid.UUID, uuid.UUID]],
+    at: dt.datetime,
+    rows: list[_NewRow],
+    shared: _Shared,
+) -> None:
+    """Mark each current record (first of `superseded`) superseded at `at` by its successor
+    (second), then insert the new records. On PostgreSQL both ride on the transaction's last
+    statement (api.lib.db.CommitScope): nothing reads them before COMMIT, and the case's row
+    lock keeps other recordings out until then."""
+    scope = commit_scope()
+    if get_settings().uses_postgres and scope is not None:
+        gate = ""
+        if superseded:
+            old_ids, new_ids = zip(*superseded, strict=True)
+            name = scope.carry(_PG_SUPERSEDE + " RETURNING 1", (at, list(old_ids), list(new_ids)))
+            # The current records step aside first (consent_record_current_once).
+            gate = f" WHERE {after(name)}"
+        scope.carry(_PG_INSERT + gate + " RETURNING 1", _pg_insert_values(rows, shared))
+        return
+    await _supersede(superseded, at)
+    await _insert(rows, shared)
+
+
 async def _supersede(pairs: list[tuple[uuid.UUID, uuid.UUID]], at: dt.datetime) -> None:
-    """Mark each current record (first) superseded at `at` by its successor (second)."""
     if not pairs:
         return
     if get_settings().uses_postgres:
@@ -268,21 +292,23 @@ async def _supersede(pairs: list[tuple[uuid.UUID, uuid.UUID]], at: dt.datetime) 
     ).run()
 
 
+def _pg_insert_values(rows: list[_NewRow], shared: _Shared) -> list[Any]:
+    return [
+        shared.household_case,
+        shared.decided_at,
+        shared.source,
+        shared.source_visit,
+        shared.note,
+        shared.recorded_by,
+        shared.recorded_by_organisation,
+        shared.recorded_at,
+        *[list(column) for column in zip(*rows, strict=True)],
+    ]
+
+
 async def _insert(rows: list[_NewRow], shared: _Shared) -> None:
     if get_settings().uses_postgres:
-        columns = [list(column) for column in zip(*rows, strict=True)]
-        await ConsentRecord.raw(
-            _PG_INSERT,
-            shared.household_case,
-            shared.decided_at,
-            shared.source,
-            shared.source_visit,
-            shared.note,
-            shared.recorded_by,
-            shared.recorded_by_organisation,
-            shared.recorded_at,
-            *columns,
-        ).run()
+        await ConsentRecord.raw(_PG_INSERT, *_pg_insert_values(rows, shared)).run()
         return
     placeholders = ", ".join(
         "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})" for _ in rows

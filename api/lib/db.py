@@ -57,11 +57,13 @@ class CommitScope:
         """`last`: after every other callback (the audit chain: its lock is the last taken)."""
         (self._last if last else self._callbacks).append(callback)
 
-    def carry(self, sql: str, args: Sequence[Any] = (), *, name: str | None = None) -> None:
-        """Carry a write (see `Carried`); `name` only where another carried write refers to
-        it, else one is made up."""
+    def carry(self, sql: str, args: Sequence[Any] = (), *, name: str | None = None) -> str:
+        """Carry a write (see `Carried`); its name in the WITH clause, by which a later
+        carried write may wait for it (`WHERE (SELECT count(*) FROM name) >= 0`)."""
         self._carried_count += 1
-        self._carried.append(Carried(name or f"carried_{self._carried_count}", sql, tuple(args)))
+        write = Carried(name or f"carried_{self._carried_count}", sql, tuple(args))
+        self._carried.append(write)
+        return write.name
 
     def with_carried(self, sql: str, args: Sequence[Any]) -> tuple[str, list[Any]]:
         """`sql` (one statement, `{}` placeholders, `{carried}` once where a condition may
@@ -69,8 +71,7 @@ class CommitScope:
         before the statement reads a row (a one-time filter counts what they returned), so
         their locks come before the statement's own, as if they had run first."""
         carried, self._carried = self._carried, []
-        # Names are the callers' constants; values travel as parameters.
-        gate = " + ".join(f"(SELECT count(*) FROM {write.name})" for write in carried)  # noqa: S608
+        gate = " + ".join(_count(write.name) for write in carried)
         text = sql.replace("{carried}", f"{gate} >= 0" if carried else "TRUE")
         if carried:
             text = "WITH " + ", ".join(f"{w.name} AS ({w.sql})" for w in carried) + " " + text
@@ -81,6 +82,17 @@ class CommitScope:
             await (self._callbacks or self._last).pop(0)()
         if self._carried:  # nothing took them along
             await execute(*self.with_carried("SELECT 1 WHERE {carried}", ()))
+
+
+def after(name: str) -> str:
+    """A condition that holds once the carried write `name` ran: in a carried write that must
+    follow another (WITH clauses run in no set order otherwise)."""
+    return f"{_count(name)} >= 0"
+
+
+def _count(name: str) -> str:
+    # Names are the callers' constants or made up here; values travel as parameters.
+    return f"(SELECT count(*) FROM {name})"  # noqa: S608
 
 
 def numbered(sql: str, args: Sequence[Any]) -> tuple[str, list[Any]]:

@@ -3,6 +3,7 @@ and what every other organisation therefore sees of a case, at the next read and
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 
@@ -256,6 +257,36 @@ async def test_a_visit_that_syncs_late_does_not_undo_a_later_withdrawal(client):
     assert (agreements["decision"], agreements["current"]["source"]) == ("refused", "phone")
     late = next(e for e in history_of(overview, "agreements", "ggd") if e["source"] == "visit")
     assert late["decision"] == "given" and late["superseded_by"] == agreements["current"]["id"]
+
+
+async def test_visits_and_a_phone_record_for_one_household_at_once_keep_one_current_decision(
+    client,
+):
+    """Recordings for one household queue on its case: each supersedes what the one before it
+    left current, none fails, and every pair ends with exactly one current decision."""
+    worker = await headers_for(client, "fieldworker")
+    case_id, _ = await create_case(client, worker)
+    bodies = [
+        visit_body(
+            case_id,
+            "keukentafelgesprek",
+            example_answers("keukentafelgesprek"),
+            kitchen_table_files(),
+        )
+        for _ in range(4)
+    ]
+    answers = await asyncio.gather(
+        *[client.put(f"/api/visits/{uuid.uuid4()}", headers=worker, json=b) for b in bodies],
+        record(client, worker, case_id, [("agreements", "ggd", "refused")]),
+    )
+    assert [answer.status_code for answer in answers] == [201, 201, 201, 201, 200]
+    overview = await consent(client, worker, case_id)
+    pairs = {(entry["category"], entry["recipient_kind"]) for entry in overview["history"]}
+    for category, kind in pairs:
+        current = [e for e in history_of(overview, category, kind) if e["superseded_by"] is None]
+        assert len(current) == 1, (category, kind)
+    # The visits each gave 36 answers; every one of them is in the history.
+    assert sum(entry["source"] == "visit" for entry in overview["history"]) == 4 * 36
 
 
 # Refusals ---------------------------------------------------------------------------------------
