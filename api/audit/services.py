@@ -20,6 +20,7 @@ from api.audit.chain import GENESIS, chain_of, row_hash
 from api.audit.tables import AuditChainHead, AuditCheckpoint, AuditEvent
 from api.lib.actor import Actor
 from api.lib.db import commit_scope, engine, execute, now, numbered, write_transaction
+from api.lib.ids import new_ids
 from api.lib.prepared import Param, Prepared, PreparedInsert
 
 ALLOWED = "allowed"
@@ -45,9 +46,10 @@ async def record(
     """One row per object: a list of twenty cases is twenty reads."""
     at = now()
     organisation = actor.organisation_id if actor else organisation_id
+    objects = list(object_ids)
     rows = [
         {
-            "id": uuid.uuid4(),
+            "id": row_id,
             "at": at,
             "actor_user": actor.user_id if actor else user_id,
             "actor_organisation": organisation,
@@ -60,7 +62,7 @@ async def record(
             "detail": detail[:500],
             "chain": chain_of(organisation),
         }
-        for object_id in object_ids
+        for object_id, row_id in zip(objects, new_ids(len(objects)), strict=True)
     ]
     if not rows:
         return

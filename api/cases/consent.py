@@ -36,6 +36,7 @@ from api.covenant.policy import SharingFacts, get_policy
 from api.lib.actor import Actor
 from api.lib.db import after, commit_scope, now, write_transaction
 from api.lib.errors import ConsentNotPossible, ConsentPairRepeated, UnknownCode
+from api.lib.ids import new_ids
 from api.lib.prepared import Param, Prepared
 from api.settings import get_settings
 from api.sync.protocol import number_at_commit
@@ -154,11 +155,11 @@ async def record_decisions(
     superseded: list[tuple[uuid.UUID, uuid.UUID]] = []  # (current record, the one after it)
     rows: list[_NewRow] = []
     recorded: dict[str, list[str]] = {GIVEN: [], REFUSED: []}
-    for (category, kind), decision in decisions.items():
+    ids = new_ids(len(decisions))
+    for ((category, kind), decision), new_id in zip(decisions.items(), ids, strict=True):
         old = current.get((category, kind))
         if skip_unchanged and old is not None and old["decision"] == decision:
             continue
-        new_id = uuid.uuid4()
         late = old is not None and decided_at < old["decided_at"]
         if old is not None and not late:
             superseded.append((old["id"], new_id))

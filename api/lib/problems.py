@@ -97,7 +97,7 @@ JSON_TYPES = ("application/json", "application/problem+json")
 # whatever stays under that recurses again in the canonical hash and PostgreSQL's jsonb.
 MAX_JSON_DEPTH = 32
 
-_JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)
 _NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
 _DEPTH_STEP = tuple(1 if byte in b"[{" else -1 if byte in b"]}" else 0 for byte in range(256))
 
@@ -105,10 +105,13 @@ _DEPTH_STEP = tuple(1 if byte in b"[{" else -1 if byte in b"]}" else 0 for byte 
 def json_depth(body: bytes) -> int:
     """How deep a JSON text nests arrays and objects, found without decoding it.
 
-    Strings are taken out first (a bracket in a text does not count). A broken text is counted
-    as it stands, which is never less deep than a decoder would get before it gives up.
+    Strings are taken out first (a bracket in a text does not count): escapes go, then every
+    other stretch between quotes, at C speed. A broken text is counted as it stands, which is
+    never less deep than a decoder would get before it gives up: it stops at a backslash
+    outside a string, and inside an unterminated one, before the brackets dropped there.
     """
-    brackets = _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
+    outside_strings = b"".join(_ESCAPE.sub(b"", body).split(b'"')[::2])
+    brackets = outside_strings.translate(None, _NOT_BRACKETS)
     return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
 
 
