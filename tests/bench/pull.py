@@ -64,6 +64,17 @@ async def first_sync(client: httpx.AsyncClient, headers: dict[str, str]) -> tupl
     return time.perf_counter() - start, cursor, cases
 
 
+async def caught_up(client: httpx.AsyncClient, headers: dict[str, str], cursor: str) -> str:
+    """Pull from `cursor` until an answer brings nothing; the cursor it ends at."""
+    while True:
+        answer = await client.get("/api/sync/changes", params={"since": cursor}, headers=headers)
+        answer.raise_for_status()
+        body = answer.json()
+        if not (body["cases"] or body["visits"] or body["more"]):
+            return cursor
+        cursor = body["cursor"]
+
+
 async def incremental(client: httpx.AsyncClient, headers: dict[str, str], cursor: str) -> float:
     start = time.perf_counter()
     answer = await client.get("/api/sync/changes", params={"since": cursor}, headers=headers)
