@@ -226,12 +226,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     host, port = args.host or settings.host, args.port or settings.port
-    print(f"Keukentafel runs on http://{host}:{port}  (API docs: /schema)")
+    processes = settings.web_processes
+    print(
+        f"Keukentafel runs on http://{host}:{port}  (API docs: /schema)"
+        + (f", {processes} processes" if processes > 1 else "")
+    )
     uvicorn.run(
         "api.app:create_app",
         factory=True,
         host=host,
         port=port,
+        # More than one: uvicorn's supervisor binds the port and runs them as its children.
+        workers=processes,
         log_level="info",
         loop="uvloop",
         http="httptools",

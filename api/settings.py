@@ -58,6 +58,9 @@ class Settings:
     pwa_dist: Path
     host: str
     port: int
+    # API processes `keukentafel serve` runs on one port (uvicorn's workers): one per core the
+    # server may use. Each has its own connection pool; on SQLite each its embedded worker.
+    web_processes: int
     access_token_seconds: int
     refresh_token_days: int
     # A refresh token reused within this window (a lost response) yields the same new pair.
@@ -122,6 +125,7 @@ def get_settings() -> Settings:
         pwa_dist=Path(_env("KEUKENTAFEL_PWA_DIST", str(REPO_ROOT / "pwa" / "dist"))),
         host=_env("KEUKENTAFEL_HOST", "127.0.0.1"),
         port=int(_env("KEUKENTAFEL_PORT", "8000")),
+        web_processes=max(1, int(_env("KEUKENTAFEL_WEB_PROCESSES", "1"))),
         access_token_seconds=int(_env("KEUKENTAFEL_ACCESS_TOKEN_SECONDS", "900")),
         refresh_token_days=int(_env("KEUKENTAFEL_REFRESH_TOKEN_DAYS", "14")),
         refresh_grace_seconds=int(_env("KEUKENTAFEL_REFRESH_GRACE_SECONDS", "60")),

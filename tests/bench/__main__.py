@@ -3,7 +3,8 @@
 Starts the API on SQLite, then on PostgreSQL, runs each benchmark after its warm-up, and prints
 the table (also written to var/bench/). A benchmark that fails is reported under the table and
 makes the exit status 1, so CI notices a benchmark that rotted; no figure is ever asserted.
-BENCH_ONLY=ingest,pull,pwa,profile,growth,reports,push runs a part (while working on one).
+BENCH_ONLY=ingest,processes,pull,pwa,profile,growth,reports,push runs a part (while working
+on one).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from tests.bench.common import Results, Sizes, sizes_from_env
 from tests.bench.devices import Enrolled, enrol, visit_load
 from tests.bench.servers import api_server, server_pid
 
-PARTS = ("ingest", "pull", "pwa", "profile", "growth", "reports", "push")
+PARTS = ("ingest", "processes", "pull", "pwa", "profile", "growth", "reports", "push")
 
 
 class Bench:
@@ -84,6 +85,14 @@ class Bench:
                     self.sizes,
                 )
 
+    def processes(self) -> None:
+        """Ingest on a server of one API process per core (KEUKENTAFEL_WEB_PROCESSES)."""
+        count = os.cpu_count() or 1
+        with api_server("postgres", processes=count) as server:
+            url, pid = server.url(), server_pid(server)
+            enrolled = asyncio.run(enrol(url, max(self.sizes.devices)))
+            ingest.scaled(self.results, url, pid, enrolled, self.sizes, count)
+
     def pwa(self, url: str) -> None:
         pwa.sizes(self.results)
         pwa.timings(self.results, url, self.sizes)
@@ -104,6 +113,7 @@ class Bench:
         start = time.perf_counter()
         self.on("sqlite")
         self.on("postgres")
+        self.stage("processes postgres", self.processes)
         self.stage("reports", reports.run, self.results, self.sizes)
         self.stage("push", push.run, self.results, self.sizes)
         if self.failures:

@@ -124,3 +124,23 @@ def run(
             )
             last = ingest
     return last
+
+
+def scaled(
+    results: Results, url: str, pid: int, enrolled: list[Enrolled], sizes: Sizes, processes: int
+) -> None:
+    """The largest concurrency against a server of `processes` API processes (one per core):
+    what one machine carries, where the aims above are for one process."""
+    devices = max(sizes.devices)
+    point = _measure(url, devices, sizes, pid, enrolled)
+    results.add(
+        Row(
+            f"ingest: visits/s, {devices} device(s), {processes} API processes",
+            "postgres",
+            f"{point.median('rate'):.0f}/s",
+            ms(point.median("p95")),
+            p99=ms(point.median("p99")),
+            note=f"p50 {ms(point.median('p50'))}; {point.spread()}; {_cpu(point)}"
+            + (f"; {point.problems()} unexpected answers" if point.problems() else ""),
+        )
+    )

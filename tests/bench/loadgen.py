@@ -18,6 +18,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.reliability.processes import children
+
 LUA = r"""
 local tokens = {%(tokens)s}
 local bodies = {%(bodies)s}
@@ -92,6 +94,15 @@ def _lua_strings(values: list[str]) -> str:
 
 
 def _cpu_seconds(pid: int) -> float | None:
+    """CPU time of the process and its children that run (an API server of several
+    processes: uvicorn's supervisor and its workers)."""
+    own = _own_cpu_seconds(pid)
+    if own is None:
+        return None
+    return own + sum(_own_cpu_seconds(child) or 0.0 for child in children(pid))
+
+
+def _own_cpu_seconds(pid: int) -> float | None:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:

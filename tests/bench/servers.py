@@ -28,8 +28,9 @@ def database_name() -> str:
 
 
 @contextmanager
-def api_server(backend: str) -> Iterator[Deployment]:
-    """One prepared API process on `backend` ("postgres" or "sqlite"); stopped and removed after."""
+def api_server(backend: str, processes: int = 1) -> Iterator[Deployment]:
+    """One prepared API server on `backend` ("postgres" or "sqlite"), of `processes` processes
+    (KEUKENTAFEL_WEB_PROCESSES); stopped and removed after."""
     database = ""
     if backend == "postgres":
         database = database_name()
@@ -40,7 +41,7 @@ def api_server(backend: str) -> Iterator[Deployment]:
         # No worker: the API is measured without report jobs competing for the two cores (the
         # outbox rows are still written).
         embedded_worker=False,
-        settings=dict(SETTINGS),
+        settings={**SETTINGS, "KEUKENTAFEL_WEB_PROCESSES": str(processes)},
     )
     try:
         try:

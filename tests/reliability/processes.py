@@ -7,6 +7,7 @@ then `keukentafel serve` (and `keukentafel worker` on PostgreSQL).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -39,6 +40,23 @@ def wait_until(check: object, what: str, timeout: float = 60.0) -> None:
             return
         time.sleep(0.05)
     raise TimeoutError(f"{what} within {timeout:.0f} s")
+
+
+def children(pid: int) -> list[int]:
+    """The direct child processes of `pid` (Linux), in no particular order, without the
+    resource tracker that Python's multiprocessing starts beside uvicorn's processes."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found += [int(child) for child in (task / "children").read_text().split()]
+    return [child for child in found if b"resource_tracker" not in _command_line(child)]
+
+
+def _command_line(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 # ---------------------------------------------------------------------------------------------
