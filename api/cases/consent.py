@@ -293,9 +293,9 @@ async def _supersede(pairs: list[tuple[uuid.UUID, uuid.UUID]], at: dt.datetime) 
     ).run()
 
 
-def _pg_insert_values(rows: list[_NewRow], shared: _Shared) -> list[Any]:
+def _shared_values(shared: _Shared) -> list[Any]:
+    """In the order of _COLUMNS after category, recipient kind and decision."""
     return [
-        shared.household_case,
         shared.decided_at,
         shared.source,
         shared.source_visit,
@@ -303,6 +303,13 @@ def _pg_insert_values(rows: list[_NewRow], shared: _Shared) -> list[Any]:
         shared.recorded_by,
         shared.recorded_by_organisation,
         shared.recorded_at,
+    ]
+
+
+def _pg_insert_values(rows: list[_NewRow], shared: _Shared) -> list[Any]:
+    return [
+        shared.household_case,
+        *_shared_values(shared),
         *[list(column) for column in zip(*rows, strict=True)],
     ]
 
@@ -314,6 +321,7 @@ async def _insert(rows: list[_NewRow], shared: _Shared) -> None:
     placeholders = ", ".join(
         "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})" for _ in rows
     )
+    common = _shared_values(shared)
     values: list[Any] = []
     for new_id, category, kind, decision, superseded_at, superseded_by in rows:
         values += (
@@ -322,13 +330,7 @@ async def _insert(rows: list[_NewRow], shared: _Shared) -> None:
             category,
             kind,
             decision,
-            shared.decided_at,
-            shared.source,
-            shared.source_visit,
-            shared.note,
-            shared.recorded_by,
-            shared.recorded_by_organisation,
-            shared.recorded_at,
+            *common,
             superseded_at,
             superseded_by,
         )

@@ -23,9 +23,8 @@ from pathlib import Path
 
 from tests.bench import loadgen
 from tests.bench.devices import enrol, visit_load
-from tests.bench.servers import SETTINGS, server_pid
-from tests.conftest import _pg_admin, _pg_url
-from tests.reliability.processes import REPO, Deployment
+from tests.bench.servers import api_server, server_pid
+from tests.reliability.processes import REPO
 
 
 @contextmanager
@@ -36,28 +35,6 @@ def worktree(rev: str) -> Iterator[Path]:
         yield folder
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=REPO, check=False)
-
-
-@contextmanager
-def server(code: Path, backend: str, name: str) -> Iterator[Deployment]:
-    """A prepared API process running the code at `code` (its own migrations included)."""
-    database = f"compare_{name}_{os.getpid()}" if backend == "postgres" else ""
-    if database:
-        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        asyncio.run(_pg_admin(f'CREATE DATABASE "{database}"'))
-    deployment = Deployment(
-        database_url=_pg_url(database) if database else "",
-        embedded_worker=False,
-        settings={**SETTINGS, "PYTHONPATH": str(code)},
-    )
-    try:
-        deployment.prepare()
-        deployment.add_server()
-        yield deployment
-    finally:
-        deployment.destroy()
-        if database:
-            asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
 
 
 def postgres_cpu_seconds() -> float:
@@ -85,8 +62,8 @@ def main() -> None:
     with ExitStack() as stack:
         other = stack.enter_context(worktree(args.rev))
         servers = {
-            args.rev: stack.enter_context(server(other, args.backend, "other")),
-            "this checkout": stack.enter_context(server(REPO, args.backend, "this")),
+            args.rev: stack.enter_context(api_server(args.backend, code=other, name="other")),
+            "this checkout": stack.enter_context(api_server(args.backend, name="this")),
         }
         enrolled = {}
         for label, deployment in servers.items():

@@ -12,6 +12,7 @@ import os
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from tests.conftest import _pg_admin, _pg_url
 from tests.reliability.processes import REPO, Deployment
@@ -23,17 +24,20 @@ SETTINGS = {
 }
 
 
-def database_name() -> str:
-    return f"bench_{os.getpid()}"
+def database_name(name: str = "bench") -> str:
+    return f"{name}_{os.getpid()}"
 
 
 @contextmanager
-def api_server(backend: str, processes: int = 1) -> Iterator[Deployment]:
+def api_server(
+    backend: str, processes: int = 1, *, code: Path = REPO, name: str = "bench"
+) -> Iterator[Deployment]:
     """One prepared API server on `backend` ("postgres" or "sqlite"), of `processes` processes
-    (KEUKENTAFEL_WEB_PROCESSES); stopped and removed after."""
+    (KEUKENTAFEL_WEB_PROCESSES), running the code at `code` (another version's worktree:
+    tests.bench.compare); stopped and removed after. `name` tells its database apart."""
     database = ""
     if backend == "postgres":
-        database = database_name()
+        database = database_name(name)
         asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         asyncio.run(_pg_admin(f'CREATE DATABASE "{database}"'))
     deployment = Deployment(
@@ -41,7 +45,11 @@ def api_server(backend: str, processes: int = 1) -> Iterator[Deployment]:
         # No worker: the API is measured without report jobs competing for the two cores (the
         # outbox rows are still written).
         embedded_worker=False,
-        settings={**SETTINGS, "KEUKENTAFEL_WEB_PROCESSES": str(processes)},
+        settings={
+            **SETTINGS,
+            "KEUKENTAFEL_WEB_PROCESSES": str(processes),
+            "PYTHONPATH": str(code),
+        },
     )
     try:
         try:
