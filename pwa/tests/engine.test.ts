@@ -156,17 +156,64 @@ describe('SyncEngine triggers', () => {
     expect(pulls(server)).toBe(before + 1);
   });
 
-  it('joins a running cycle when sync is asked again', async () => {
+  it('asked again while a cycle runs, it runs one more cycle for all who asked, sending nothing twice', async () => {
     const db = freshDb();
     const server = new FakeServer();
     for (let i = 0; i < 3; i++) await queuedVisit(db, { files: 1 });
     const { engine } = engineFor(db, server);
 
-    const [a, b, c] = [engine.start(), engine.syncNow(), engine.syncNow()];
+    const [a, b, c] = [engine.syncNow(), engine.syncNow(), engine.syncNow()];
+    expect(b).toBe(c); // one follow-up cycle, shared
     await Promise.all([a, b, c]);
-    expect(await b).toBe(await c);
     expect(visitPuts(server)).toBe(3);
     expect(server.requestsTo('PUT', /attachments/)).toHaveLength(3);
+    expect(pulls(server)).toBe(2);
+    engine.stop();
+  });
+
+  it('a timer or the app shown again while a cycle runs joins it', async () => {
+    const db = freshDb();
+    const server = new FakeServer();
+    const { engine, show } = engineFor(db, server);
+    await engine.start();
+    const before = pulls(server);
+    const running = engine.syncNow();
+    show('visible');
+    await running;
+    await engine.idle();
+    expect(pulls(server)).toBe(before + 1);
+    engine.stop();
+  });
+
+  it('sends a visit finalised while a cycle pulls right after that cycle, not at the next timer', async () => {
+    const db = freshDb();
+    const server = new FakeServer();
+    let releasePull: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      releasePull = resolve;
+    });
+    let pulling: () => void = () => undefined;
+    const pullStarted = new Promise<void>((resolve) => {
+      pulling = resolve;
+    });
+    const slowPull: typeof server.fetch = async (input, init) => {
+      if (input.includes('/api/sync/changes') && pulls(server) === 0) {
+        pulling();
+        await held;
+      }
+      return server.fetch(input, init);
+    };
+    const { engine } = engineFor(db, server, { fetch: slowPull });
+
+    const first = engine.start();
+    await pullStarted; // the outbox was empty when this cycle sent it
+    await queuedVisit(db, { files: 1 });
+    const asked = engine.syncNow();
+    releasePull();
+    await first;
+    await asked;
+    expect(visitPuts(server)).toBe(1);
+    expect(engine.status.get()).toMatchObject({ unsent: 0 });
     engine.stop();
   });
 

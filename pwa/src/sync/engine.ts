@@ -54,6 +54,7 @@ export class SyncEngine {
   readonly outbox: Outbox;
   private readonly api: Api;
   private cycle: Promise<CycleReport> | null = null;
+  private followUp: Promise<CycleReport> | null = null;
   private stopped = true;
   private revoked = false;
   private cleanups: (() => void)[] = [];
@@ -155,15 +156,32 @@ export class SyncEngine {
 
   /** Resolves once no cycle is running (a screen about to sign out waits for this; tests too). */
   async idle(): Promise<void> {
-    while (this.cycle) await this.cycle.catch(() => undefined);
+    while (this.cycle || this.followUp) {
+      await (this.followUp ?? this.cycle)?.catch(() => undefined);
+    }
   }
 
-  /** One cycle at a time; a call while one runs joins it. */
+  /**
+   * One cycle at a time. A trigger while one runs (the timer, the app shown again) joins it.
+   * An explicit request (a visit just finalised, "sync now", back online) may come after the
+   * running cycle sent the outbox, while it pulls: it gets one cycle of its own right after,
+   * which every such request meanwhile shares. Before, the visit waited for the next trigger.
+   */
   private run(force: boolean): Promise<CycleReport> {
-    this.cycle ??= this.exclusive(force).finally(() => {
-      this.cycle = null;
-    });
-    return this.cycle;
+    if (!this.cycle) {
+      this.cycle = this.exclusive(force).finally(() => {
+        this.cycle = null;
+      });
+      return this.cycle;
+    }
+    if (!force) return this.cycle;
+    this.followUp ??= this.cycle
+      .catch(() => undefined)
+      .then(() => {
+        this.followUp = null;
+        return this.run(true);
+      });
+    return this.followUp;
   }
 
   /**
