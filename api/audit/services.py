@@ -19,7 +19,7 @@ from typing import Any
 from api.audit.chain import GENESIS, chain_of, row_hash
 from api.audit.tables import AuditChainHead, AuditCheckpoint, AuditEvent
 from api.lib.actor import Actor
-from api.lib.db import commit_scope, engine, execute, now, numbered, write_transaction
+from api.lib.db import carrier, commit_scope, engine, execute, now, numbered, write_transaction
 from api.lib.ids import new_ids
 from api.lib.prepared import Param, Prepared, PreparedInsert
 
@@ -147,11 +147,10 @@ async def _append(rows: list[dict[str, Any]]) -> None:
 async def _locked_heads(chains: list[str]) -> dict[str, tuple[int, str]]:
     """(seq, hash) of each chain's newest row, its head row locked until COMMIT. On SQLite the
     IMMEDIATE write transaction already lets one writer in at a time."""
-    postgres = engine().engine_type == "postgres"
-    scope = commit_scope()
-    if postgres and scope is not None:
+    scope = carrier()
+    if scope is not None:
         found = await execute(*scope.with_carried(_PG_HEADS, [chains]))
-    elif postgres:
+    elif engine().engine_type == "postgres":
         found = await execute(*numbered(_PG_HEADS_ALONE, [chains]))
     else:
         found = await AuditChainHead.select().where(AuditChainHead.chain.is_in(chains))

@@ -34,7 +34,7 @@ from api.cases.tables import ConsentRecord, HouseholdCase
 from api.covenant.loader import Basis
 from api.covenant.policy import SharingFacts, get_policy
 from api.lib.actor import Actor
-from api.lib.db import after, commit_scope, now, write_transaction
+from api.lib.db import after, carrier, now, write_transaction
 from api.lib.errors import ConsentNotPossible, ConsentPairRepeated, UnknownCode
 from api.lib.ids import new_ids
 from api.lib.prepared import Param, Prepared
@@ -260,12 +260,14 @@ async def _write(
     (second), then insert the new records. On PostgreSQL both ride on the transaction's last
     statement (api.lib.db.CommitScope): nothing reads them before COMMIT, and the case's row
     lock keeps other recordings out until then."""
-    scope = commit_scope()
-    if get_settings().uses_postgres and scope is not None:
+    scope = carrier()
+    if scope is not None:
         gate = ""
         if superseded:
-            old_ids, new_ids = zip(*superseded, strict=True)
-            name = scope.carry(_PG_SUPERSEDE + " RETURNING 1", (at, list(old_ids), list(new_ids)))
+            old_ids, successors = zip(*superseded, strict=True)
+            name = scope.carry(
+                _PG_SUPERSEDE + " RETURNING 1", (at, list(old_ids), list(successors))
+            )
             # The current records step aside first (consent_record_current_once).
             gate = f" WHERE {after(name)}"
         scope.carry(_PG_INSERT + gate + " RETURNING 1", _pg_insert_values(rows, shared))
@@ -278,8 +280,8 @@ async def _supersede(pairs: list[tuple[uuid.UUID, uuid.UUID]], at: dt.datetime) 
     if not pairs:
         return
     if get_settings().uses_postgres:
-        old_ids, new_ids = zip(*pairs, strict=True)
-        await ConsentRecord.raw(_PG_SUPERSEDE, at, list(old_ids), list(new_ids)).run()
+        old_ids, successors = zip(*pairs, strict=True)
+        await ConsentRecord.raw(_PG_SUPERSEDE, at, list(old_ids), list(successors)).run()
         return
     cases = " ".join("WHEN {} THEN {}" for _ in pairs)
     ids = ", ".join("{}" for _ in pairs)

@@ -7,7 +7,7 @@ from typing import Any
 
 from api.cases.tables import CaseEvent
 from api.lib.actor import Actor
-from api.lib.db import commit_scope, engine, now
+from api.lib.db import carrier, now
 from api.lib.prepared import PreparedInsert
 
 _INSERT = PreparedInsert(CaseEvent)
@@ -26,8 +26,8 @@ async def record_event(
         "data": data,
         "note": note,
     }
-    scope = commit_scope()
-    if scope is not None and engine().engine_type == "postgres":
+    scope = carrier()
+    if scope is not None:
         # Nothing reads the entry before COMMIT: it rides on the transaction's last statement.
         sql, values = _INSERT.parts([row])
         scope.carry(sql + " RETURNING 1", values)

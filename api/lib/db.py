@@ -84,6 +84,13 @@ class CommitScope:
             await execute(*self.with_carried("SELECT 1 WHERE {carried}", ()))
 
 
+def carrier() -> CommitScope | None:
+    """The write transaction's scope where writes can be carried (PostgreSQL), else None:
+    then the caller writes at once."""
+    scope = commit_scope()
+    return scope if scope is not None and engine().engine_type == "postgres" else None
+
+
 def after(name: str) -> str:
     """A condition that holds once the carried write `name` ran: in a carried write that must
     follow another (WITH clauses run in no set order otherwise)."""

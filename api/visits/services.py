@@ -41,10 +41,11 @@ from api.lib.errors import (
     VisitConflict,
     VisitNotFound,
 )
+from api.lib.ids import new_ids
 from api.reports.requests import request_report
 from api.reports.tables import report_id
 from api.sync.protocol import body_sha256, next_seq, number_at_commit
-from api.visits import images, rows, views
+from api.visits import first_statement, images, views
 from api.visits.schemas import (
     MAX_VISIT_ATTACHMENT_BYTES,
     AttachmentReceipt,
@@ -281,13 +282,15 @@ async def _insert(
     }
     files = [
         {
-            "id": uuid.uuid4(),
+            "id": file_id,
             "name": attachment.name,
             "declared_sha256": attachment.sha256,
             "declared_content_type": attachment.content_type,
             "declared_size": attachment.size,
         }
-        for attachment in body.attachments
+        for attachment, file_id in zip(
+            body.attachments, new_ids(len(body.attachments)), strict=True
+        )
     ]
     consent_grids = [
         outcome.answers[code]
@@ -295,7 +298,7 @@ async def _insert(
         if question.type == "consent" and code in outcome.answers
     ]
     async with write_transaction():
-        inserted = await rows.insert_visit(row, files, lock_case=bool(consent_grids))
+        inserted = await first_statement.insert_visit(row, files, lock_case=bool(consent_grids))
         if inserted is None:
             return None
         if body.replaces is not None:
